@@ -1,0 +1,1 @@
+"""Datasets: generators, bundled real data, user files, splits and transforms."""

@@ -1,0 +1,1 @@
+"""The document a student edits: graph, catalog, settings, project files."""

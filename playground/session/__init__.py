@@ -1,0 +1,1 @@
+"""Training sessions: compile a project, run it as a generator, keep the history."""

@@ -1,0 +1,75 @@
+"""Metric history: the reports of one run, as growing series the plots read.
+
+The training thread appends; the GUI's redraw timer reads. Appending is cheap
+(lists of floats) and reading copies out NumPy arrays.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from .report import Report
+
+
+class MetricHistory:
+    """Series keyed by name, each a list of ``(iteration, value)`` points.
+
+    Names: ``train_loss``, ``val_loss``, ``train_<metric>``, ``val_<metric>``,
+    ``term_<penalty>``, ``grad_norm/<node>``, ``lr``.
+    """
+
+    def __init__(self):
+        self.points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        self.latest: Report | None = None
+        self.version = 0  # bumps on every append, so views redraw only when needed
+
+    def append(self, report: Report) -> None:
+        x = float(report.iteration)
+        add = self._add
+        add("train_loss", x, report.train_loss)
+        add("lr", x, report.learning_rate)
+        if report.val_loss is not None:
+            add("val_loss", x, report.val_loss)
+        for name, value in report.train_metrics.items():
+            add(f"train_{name}", x, value)
+        for name, value in report.val_metrics.items():
+            add(f"val_{name}", x, value)
+        for name, value in report.loss_terms.items():
+            add(f"term_{name}", x, value)
+        for node, value in report.grad_norms.items():
+            add(f"grad_norm/{node}", x, value)
+        self.latest = report
+        self.version += 1
+
+    def _add(self, name: str, x: float, value: float | None) -> None:
+        if value is not None:
+            self.points[name].append((x, float(value)))
+
+    def series(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(iterations, values)`` of one series; empty arrays if there is none."""
+        pts = self.points.get(name)
+        if not pts:
+            return np.empty(0), np.empty(0)
+        arr = np.asarray(pts)
+        return arr[:, 0], arr[:, 1]
+
+    def names(self, prefix: str = "") -> list[str]:
+        return sorted(n for n in self.points if n.startswith(prefix))
+
+    def clear(self) -> None:
+        self.points.clear()
+        self.latest = None
+        self.version += 1
+
+    def to_dict(self) -> dict[str, list[list[float]]]:
+        """Plain data for the project file."""
+        return {name: [list(p) for p in pts] for name, pts in self.points.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "MetricHistory":
+        history = cls()
+        for name, pts in data.items():
+            history.points[str(name)] = [(float(x), float(y)) for x, y in pts]
+        return history

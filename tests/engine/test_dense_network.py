@@ -1,0 +1,48 @@
+import numpy as np
+import pytest
+
+from playground.engine.backend import to_host
+from playground.engine.gradcheck import check_layer
+from playground.engine.layer import ShapeError
+from playground.engine.layers.dense import Dense
+from playground.engine.network import GraphError, Network
+
+
+def test_dense_gradients_match_finite_differences(backend64):
+    errors = check_layer(Dense(4), [(3,)], backend=backend64)
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_dense_forward_by_hand(backend):
+    # 2 inputs → 3 units: W is 2×3, one row per input
+    layer = Dense(3)
+    layer.build([(2,)], backend.xp, backend.dtype, np.random.default_rng(0))
+    layer.params["W"].data = backend.asarray([[1, 2, 3], [4, 5, 6]])
+    layer.params["b"].data = backend.asarray([0.5, 0, -1])
+    y = layer.forward(backend.asarray([[1, 1], [2, 0]]))
+    np.testing.assert_allclose(to_host(y), [[5.5, 7, 8], [2.5, 4, 5]])
+
+
+def test_dense_rejects_images_with_plain_message():
+    with pytest.raises(ShapeError, match="add a Flatten layer"):
+        Network.sequential((1, 8, 8), [Dense(3)]).build()
+
+
+def test_cycle_is_reported():
+    net = Network()
+    net.add_input("x", (2,))
+    net.add("a", Dense(2), "x")
+    net.add("b", Dense(2), "a")
+    net.nodes["a"].inputs.append("b")
+    with pytest.raises(GraphError, match="cycle"):
+        net.build()
+
+
+def test_state_dict_round_trip(tmp_path, backend):
+    net = Network.sequential((2,), [Dense(3), Dense(1)]).build(backend, seed=1)
+    path = tmp_path / "w.npz"
+    net.save_npz(path)
+    other = Network.sequential((2,), [Dense(3), Dense(1)]).build(backend, seed=2)
+    other.load_npz(path)
+    for k, v in net.state_dict().items():
+        np.testing.assert_array_equal(v, other.state_dict()[k])
