@@ -41,6 +41,7 @@ class Report:
     weight_stats: dict[str, dict[str, float]] = field(default_factory=dict)
     weight_histograms: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     activations: dict[str, np.ndarray] = field(default_factory=dict)  # node id → one sample's output
+    step_grad_norms: dict[str, np.ndarray] = field(default_factory=dict)  # recurrent node → ‖∂L/∂h_t‖ per t
     decision_grid: DecisionGrid | None = None
     samples: dict[str, np.ndarray] = field(default_factory=dict)  # inputs/targets/outputs/latent
     epoch_end: bool = False

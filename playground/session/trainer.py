@@ -1,0 +1,234 @@
+"""Training as a state machine with a generator on top.
+
+``Trainer.run_batch()`` does one mini-batch; ``Trainer.steps()`` loops over
+batches and yields a :class:`Report` every ``report_every_s`` seconds (and at
+every epoch end). A window runs ``steps()`` on a worker thread; "step one batch"
+while paused is ``run_batch()`` followed by ``report()``. Commands that come
+from another thread (stop, learning rate) only set attributes, read between
+batches.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import numpy as np
+
+from playground.engine.backend import to_host
+from playground.engine.network import Network
+
+from .report import DecisionGrid, Report
+from . import probes
+
+
+@dataclass
+class TrainData:
+    """Host arrays for one run. ``task`` decides the metrics shown."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    task: str = "binary"  # binary | multiclass | multilabel | regression | reconstruction | sequence
+    labels_val: np.ndarray | None = None  # class labels for colouring latent plots
+    grid_extent: tuple[float, float, float, float] | None = None  # 2-D inputs: the plane to draw
+    grid_transform: Callable[[np.ndarray], np.ndarray] | None = None  # plane points → network inputs
+    augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None  # training only
+
+
+@dataclass
+class EarlyStopping:
+    patience: int = 10  # epochs without improvement of the validation loss
+    min_delta: float = 0.0
+    restore_best: bool = True
+
+
+@dataclass
+class _Running:
+    """Sums since the last report."""
+
+    loss: float = 0.0
+    batches: int = 0
+    correct: float = 0.0
+    seen: int = 0
+    terms: dict[str, float] = field(default_factory=dict)
+
+
+class Trainer:
+    def __init__(self, net: Network, loss, optimizer, data: TrainData, *, batch_size: int = 32,
+                 epochs: int = 10, seed: int = 0, schedule=None, report_every_s: float = 0.05,
+                 early_stopping: EarlyStopping | None = None, grid_resolution: int = 50,
+                 latent_node: str | None = None):
+        self.net, self.loss, self.optimizer, self.data = net, loss, optimizer, data
+        self.batch_size = max(1, min(int(batch_size), len(data.x_train)))
+        self.epochs = int(epochs)
+        self.schedule = schedule
+        self.report_every_s = report_every_s
+        self.early_stopping = early_stopping
+        self.grid_resolution = grid_resolution
+        self.latent_node = latent_node
+        self.rng = np.random.default_rng(seed)
+        self.base_lr = float(optimizer.lr)
+        self.lr_scale = 1.0  # live learning-rate changes scale the schedule
+        self.batches_per_epoch = math.ceil(len(data.x_train) / self.batch_size)
+        self.iterations_total = self.batches_per_epoch * self.epochs
+        self.iteration = 0
+        self.epoch = 0
+        self.stop_requested = False
+        self.finished = False
+        self.message = ""
+        self._xp = net.backend.xp
+        self._to_device = lambda a: net.backend.asarray(a) if a.dtype.kind == "f" else self._xp.asarray(a)
+        self._x_train = self._to_device(data.x_train)
+        self._y_train = self._to_device(data.y_train)
+        self._order = self.rng.permutation(len(data.x_train))
+        self._position = 0
+        self._running = _Running()
+        self._epoch_end = False
+        self._best: tuple[float, dict] | None = None
+        self._bad_epochs = 0
+        self._last_val_loss: float | None = None
+        self._last_val_metrics: dict[str, float] = {}
+        self._threshold = 0.0 if getattr(loss, "from_logits", False) else 0.5  # logits vs probabilities
+        self._to_probability = probes.output_probabilities(loss)
+
+    # -- commands (safe to call from another thread) --------------------------
+    def stop(self) -> None:
+        self.stop_requested = True
+
+    def set_learning_rate(self, lr: float) -> None:
+        """Change the learning rate live; a schedule keeps its shape, rescaled."""
+        current = self._scheduled_lr()
+        if current > 0:
+            self.lr_scale *= float(lr) / current
+        else:
+            self.base_lr, self.lr_scale = float(lr), 1.0
+
+    # -- one batch ------------------------------------------------------------
+    def _scheduled_lr(self) -> float:
+        lr = self.schedule(self.iteration, self.epoch) if self.schedule else self.base_lr
+        return float(lr) * self.lr_scale
+
+    def run_batch(self) -> None:
+        """Train on the next mini-batch; at the end of an epoch, evaluate and reshuffle."""
+        if self.finished:
+            return
+        idx = self._order[self._position:self._position + self.batch_size]
+        x, t = self._x_train[idx], self._y_train[idx]
+        if self.data.augment is not None:
+            x = self._to_device(self.data.augment(to_host(x), self.rng))
+        self.optimizer.lr = self._scheduled_lr()
+        self.net.train(True)
+        y = self.net.forward(x)
+        loss = self.loss.forward(y, t) + self.net.total_penalty()
+        self.net.backward(self.loss.backward())
+        self.optimizer.step()
+        self._accumulate(float(loss), y, t)
+        self.iteration += 1
+        self._position += self.batch_size
+        if not math.isfinite(self._running.loss):
+            self._fail_not_finite()
+        elif self._position >= len(self._order):
+            self._end_epoch()
+
+    def _accumulate(self, loss: float, y, t) -> None:
+        run = self._running
+        run.loss += loss
+        run.batches += 1
+        for name, value in self.net.loss_terms.items():
+            run.terms[name] = run.terms.get(name, 0.0) + float(value)
+        correct = probes.count_correct(self.data.task, y, t, self._threshold)
+        if correct is not None:
+            run.correct += correct
+            run.seen += len(t)
+
+    def _fail_not_finite(self) -> None:
+        norms = self.net.grad_norms()
+        finite = {k: v for k, v in norms.items() if math.isfinite(v)}
+        worst = max(finite, key=finite.get) if finite else None
+        detail = (f" The largest gradient norm was {finite[worst]:.3g} in {worst}." if worst else "")
+        self.message = (f"Training stopped: the loss became {'NaN' if math.isnan(self._running.loss) else 'infinite'} "
+                        f"at iteration {self.iteration} (epoch {self.epoch + 1}).{detail} The learning rate "
+                        f"({self.optimizer.lr:.3g}) is probably too high, or the gradients exploded: "
+                        "try a lower learning rate or gradient clipping.")
+        self.finished = True
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self._epoch_end = True
+        self._position = 0
+        self._order = self.rng.permutation(len(self._order))
+        self._evaluate()
+        if self._check_early_stop():
+            return
+        if self.epoch >= self.epochs:
+            self.finished = True
+            self.message = f"Finished {self.epochs} epochs."
+
+    def _evaluate(self) -> None:
+        if self.data.x_val is None or len(self.data.x_val) == 0:
+            return
+        self._last_val_loss, self._last_val_metrics = probes.evaluate(
+            self.net, self.loss, self.data.x_val, self.data.y_val, self.data.task, self._threshold)
+
+    def _check_early_stop(self) -> bool:
+        rule, val = self.early_stopping, self._last_val_loss
+        if rule is None or val is None:
+            return False
+        if self._best is None or val < self._best[0] - rule.min_delta:
+            self._best = (val, self.net.state_dict() if rule.restore_best else {})
+            self._bad_epochs = 0
+            return False
+        self._bad_epochs += 1
+        if self._bad_epochs < rule.patience:
+            return False
+        if rule.restore_best:
+            self.net.load_state_dict(self._best[1])
+        self.finished = True
+        self.message = (f"Early stopping after epoch {self.epoch}: the validation loss has not improved for "
+                        f"{rule.patience} epochs (best {self._best[0]:.4g}).")
+        return True
+
+    # -- reports --------------------------------------------------------------
+    def report(self) -> Report:
+        """Summarize the batches since the last report (plain floats, host arrays)."""
+        run = self._running
+        train_loss = run.loss / run.batches if run.batches else float("nan")
+        metrics = {"accuracy": run.correct / run.seen} if run.seen else {}
+        terms = {k: v / run.batches for k, v in run.terms.items()} if run.batches else {}
+        report = Report(
+            epoch=self.epoch, iteration=self.iteration, iterations_total=self.iterations_total,
+            learning_rate=float(self.optimizer.lr), train_loss=train_loss,
+            val_loss=self._last_val_loss, train_metrics=metrics, val_metrics=dict(self._last_val_metrics),
+            loss_terms=terms, epoch_end=self._epoch_end, done=self.finished, message=self.message)
+        if run.batches:
+            probes.fill_instruments(report, self.net)
+        if self._epoch_end or self.finished:
+            probes.fill_samples(report, self.net, self.data, self.latent_node, self._threshold)
+        report.decision_grid = self.decision_grid()
+        self._running = _Running()
+        self._epoch_end = False
+        return report
+
+    def decision_grid(self) -> DecisionGrid | None:
+        if self.data.grid_extent is None:
+            return None
+        return probes.decision_grid(self.net, self.data.grid_extent, self.grid_resolution,
+                                    self.data.grid_transform, self._to_probability)
+
+    def steps(self) -> Iterator[Report]:
+        """Train until done or stopped, yielding a report every ``report_every_s`` and at epoch ends."""
+        last = time.perf_counter()
+        while not self.finished and not self.stop_requested:
+            self.run_batch()
+            now = time.perf_counter()
+            if self._epoch_end or self.finished or now - last >= self.report_every_s:
+                last = now
+                yield self.report()
+        if self.stop_requested and not self.finished:
+            self.finished = True
+            self.message = f"Stopped at iteration {self.iteration} (epoch {self.epoch + 1})."
+            yield self.report()
