@@ -122,11 +122,12 @@ class Trainer:
             x = self._to_device(self.data.augment(to_host(x), self.rng))
         self.optimizer.lr = self._scheduled_lr()
         self.net.train(True)
-        y = self.net.forward(x)
-        loss = self.loss.forward(y, t) + self.net.total_penalty()
-        self.net.backward(self.loss.backward())
-        self.optimizer.step()
-        self._accumulate(float(loss), y, t)
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned
+            y = self.net.forward(x)
+            loss = self.loss.forward(y, t) + self.net.total_penalty()
+            self.net.backward(self.loss.backward())
+            self.optimizer.step()
+            self._accumulate(float(loss), y, t)
         self.iteration += 1
         self._position += self.batch_size
         if not math.isfinite(self._running.loss):
@@ -146,7 +147,8 @@ class Trainer:
             run.seen += len(t)
 
     def _fail_not_finite(self) -> None:
-        norms = self.net.grad_norms()
+        with np.errstate(over="ignore", invalid="ignore"):
+            norms = self.net.grad_norms()
         finite = {k: v for k, v in norms.items() if math.isfinite(v)}
         worst = max(finite, key=finite.get) if finite else None
         detail = (f" The largest gradient norm was {finite[worst]:.3g} in {worst}." if worst else "")
