@@ -6,6 +6,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
+
+# pytest -n 2 on 2 cores: threaded BLAS in each worker would oversubscribe the
+# machine (measured 2.4x slower training under load), so each worker uses one.
+threadpool_limits(1)
 
 from playground.engine.backend import cupy_status, get_backend
 
