@@ -1,0 +1,206 @@
+"""The model's output over the input plane, with the data points on top.
+
+Like the browser playground: for one output (a probability, a tanh value or a
+regression value) the plane is painted orange (low / class 0) through pale
+grey (undecided) to blue (high / class 1). For a softmax over k classes each
+pixel mixes the class colours by probability, ``Σ_c p_c · colour_c``, so
+confident regions show a clean colour and the boundaries a blend. Training
+points are filled, test points outlined, coloured by class (or by value for
+regression).
+
+``DecisionGrid.values[i, j]`` is the output at ``x = linspace(xmin, xmax, nx)[j]``,
+``y = linspace(ymin, ymax, ny)[i]``: row 0 is the bottom of the plot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from ..theme import Theme, current_theme
+from .base import KEEP, HistoryPlot
+from .colors import auto_range, blend_classes, class_colors, diverging_rgba
+
+MAX_CLASSES = 10
+
+
+def grid_rgba(values: np.ndarray, value_range: tuple[float, float] | None = None) -> np.ndarray:
+    """Colours of a decision grid: ``(ny, nx)`` → diverging map, ``(ny, nx, k)`` → class blend.
+
+    A ``(ny, nx, 1)`` grid is treated as ``(ny, nx)``. Returns ``(ny, nx, 4)`` uint8.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 3 and values.shape[-1] == 1:
+        values = values[..., 0]
+    if values.ndim == 2:
+        lo, hi = value_range or auto_range(values)
+        return diverging_rgba(values, lo, hi)
+    if values.ndim == 3:
+        return blend_classes(values)
+    raise ValueError(f"A decision grid must be (ny, nx) or (ny, nx, classes); got {values.shape}.")
+
+
+def class_indices(y: np.ndarray | None) -> np.ndarray | None:
+    """Class index per point if ``y`` holds class labels, else ``None`` (regression).
+
+    One-hot rows → argmax; labels −1/+1 → 0/1; small non-negative integers as they are.
+    """
+    if y is None:
+        return None
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return np.argmax(y, axis=1)
+    y = y.reshape(len(y))
+    if y.size == 0:
+        return np.zeros(0, dtype=int)
+    if not np.all(np.isfinite(y)) or not np.allclose(y, np.round(y)):
+        return None
+    labels = np.round(y).astype(int)
+    if set(np.unique(labels)) <= {-1, 1}:
+        return (labels + 1) // 2
+    if labels.min() >= 0 and labels.max() < MAX_CLASSES:
+        return labels
+    return None
+
+
+class DecisionBoundaryPlot(HistoryPlot):
+    """Decision regions from ``history.latest.decision_grid`` plus the points from :meth:`set_points`.
+
+    ``rgba`` is the last grid image drawn (``(ny, nx, 4)``); ``value_range`` fixes
+    the single-output colour range (``None``: 0–1 for probabilities, −1–1 for
+    tanh outputs, symmetric otherwise).
+    """
+
+    title = "Decision boundary"
+
+    def __init__(self, parent: QWidget | None = None,
+                 value_range: tuple[float, float] | None = None):
+        super().__init__(parent)
+        self.value_range = value_range
+        self.plot_widget = self.add_plot_widget("x₁", "x₂", legend=False)
+        self.plot_item = self.plot_widget.getPlotItem()
+        self.plot_item.setAspectLocked(True)
+        self.plot_item.showGrid(x=False, y=False)
+        self.plot_widget._np_grid = False
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        self.plot_item.addItem(self.image)
+        self.train_scatter = pg.ScatterPlotItem(size=11, pxMode=True)
+        self.test_scatter = pg.ScatterPlotItem(size=11, pxMode=True)
+        # test points are rings; a dark halo under each ring keeps it visible
+        # on a region of its own colour
+        self.test_halo = pg.ScatterPlotItem(size=12, pxMode=True)
+        self.plot_item.addItem(self.train_scatter)
+        self.plot_item.addItem(self.test_halo)
+        self.plot_item.addItem(self.test_scatter)
+        self.layout_.addWidget(self.plot_widget, 1)
+        self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setWordWrap(True)
+        self._controls.append(self.caption)
+        self.layout_.addWidget(self.caption)
+        self.rgba: np.ndarray | None = None
+        self.extent: tuple[float, float, float, float] | None = None
+        self._points = (None, None, None, None)
+        self._class_names: list[str] | None = None
+        self.apply_theme(current_theme())
+
+    # -- data ------------------------------------------------------------
+    def set_points(self, x_train, y_train, x_test=None, y_test=None) -> None:
+        """The dataset drawn on top: ``x`` is ``(n, 2)``, ``y`` labels, one-hot or values."""
+        self._points = tuple(None if a is None else np.asarray(a) for a in
+                             (x_train, y_train, x_test, y_test))
+        self._draw_points(current_theme())
+
+    def set_class_names(self, names: list[str] | None) -> None:
+        self._class_names = list(names) if names else None
+        self._draw_points(current_theme())
+
+    def redraw(self, history) -> None:
+        grid = self.newest(history, lambda report: report.decision_grid)
+        if grid is KEEP:
+            return
+        if grid is None:
+            self.image.clear()
+            self.rgba, self.extent = None, None
+            return
+        self.rgba = grid_rgba(grid.values, self.value_range)
+        xmin, xmax, ymin, ymax = (float(v) for v in grid.extent)
+        self.image.setImage(self.rgba, autoLevels=False, levels=(0, 255))
+        self.image.setRect(QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
+        if self.extent != (xmin, xmax, ymin, ymax):
+            self.extent = (xmin, xmax, ymin, ymax)
+            self.plot_item.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+
+    # -- drawing the points ----------------------------------------------
+    def _point_colours(self, y) -> list[str] | None:
+        idx = class_indices(y)
+        if y is None:
+            return None
+        if idx is not None:
+            k = max(2, int(self._n_classes()))
+            colours = class_colors(k)
+            return [colours[i % len(colours)] for i in idx]
+        values = np.asarray(y, dtype=float).reshape(len(y))
+        lo, hi = self.value_range or auto_range(self._all_targets())
+        rgba = diverging_rgba(values, lo, hi)
+        return ["#%02x%02x%02x" % tuple(c[:3]) for c in rgba]
+
+    def _n_classes(self) -> int:
+        grid = self._seen_history.latest.decision_grid if (
+            self._seen_history is not None and self._seen_history.latest is not None) else None
+        if grid is not None and np.ndim(grid.values) == 3 and np.shape(grid.values)[-1] > 1:
+            return np.shape(grid.values)[-1]
+        ks = [class_indices(y) for y in (self._points[1], self._points[3]) if y is not None]
+        return max((int(k.max()) + 1 for k in ks if k is not None and k.size), default=2)
+
+    def _all_targets(self) -> np.ndarray:
+        ys = [np.asarray(y, dtype=float).ravel() for y in (self._points[1], self._points[3])
+              if y is not None]
+        return np.concatenate(ys) if ys else np.zeros(0)
+
+    def _draw_points(self, theme: Theme) -> None:
+        x_train, y_train, x_test, y_test = self._points
+        edge = "#202020" if not theme.is_dark else "#f0f0f0"
+        for scatter, x, y, filled in ((self.train_scatter, x_train, y_train, True),
+                                      (self.test_scatter, x_test, y_test, False)):
+            if x is None or len(x) == 0:
+                scatter.clear()
+                if not filled:
+                    self.test_halo.clear()
+                continue
+            colours = self._point_colours(y) or [theme.series_color(0)] * len(x)
+            if filled:
+                brushes = [pg.mkBrush(c) for c in colours]
+                pens = pg.mkPen(edge, width=1.2)
+                scatter.setData(pos=x[:, :2], brush=brushes, pen=pens, size=11)
+            else:
+                none = pg.mkBrush(0, 0, 0, 0)
+                self.test_halo.setData(pos=x[:, :2], brush=none, pen=pg.mkPen(edge, width=5.5),
+                                       size=12)
+                pens = [pg.mkPen(c, width=2.5) for c in colours]
+                scatter.setData(pos=x[:, :2], brush=none, pen=pens, size=12)
+        self._update_caption(theme)
+
+    def _update_caption(self, theme: Theme) -> None:
+        y = self._points[1] if self._points[1] is not None else self._points[3]
+        parts = ["● train", "○ test"] if self._points[2] is not None else ["● data"]
+        idx = class_indices(y) if y is not None else None
+        if y is not None and idx is not None:
+            k = max(2, self._n_classes())
+            names = self._class_names or [f"class {c}" for c in range(k)]
+            for c, colour in enumerate(class_colors(k)):
+                name = names[c] if c < len(names) else f"class {c}"
+                parts.append(f'<span style="color:{colour}">■</span> {name}')
+        elif y is not None:
+            parts.append(f'<span style="color:{class_colors(2)[0]}">■</span> low '
+                         f'<span style="color:{class_colors(2)[1]}">■</span> high')
+        self.caption.setText("&nbsp;&nbsp;&nbsp;".join(parts))
+        self.caption.setVisible(y is not None)
+
+    def apply_theme(self, theme: Theme) -> None:
+        super().apply_theme(theme)
+        if hasattr(self, "_points"):
+            self._draw_points(theme)

@@ -1,0 +1,21 @@
+"""UI test helpers: show a widget offscreen at a fixed size and let it lay itself out."""
+
+import pytest
+
+import playground.ui.plots  # noqa: F401  (applies the PySide6 6.12 / Python 3.11 guard)
+from tests.ui.helpers import settle
+
+
+@pytest.fixture
+def show(qtbot):
+    """``show(widget, w=640, h=420)``: register with qtbot, resize, show, settle; return it."""
+
+    def _show(widget, width=640, height=420):
+        qtbot.addWidget(widget)
+        widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        settle()
+        return widget
+
+    return _show

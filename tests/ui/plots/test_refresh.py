@@ -1,0 +1,82 @@
+"""The refresh protocol: plots redraw only when the history changed; the timer drives them."""
+
+import shiboken6
+
+from playground.session.history import MetricHistory
+from playground.ui.plots import LossPlot, PlotRefresher
+from tests.ui import fakes
+
+
+def test_refresh_redraws_only_when_version_changes(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    history = fakes.training_history(n=3)
+    assert plot.refresh(history) is True
+    assert plot.refresh(history) is False  # nothing new: no redraw
+    assert plot.redraw_count == 1
+    history.append(fakes.report(999, train_loss=0.1))
+    assert plot.refresh(history) is True
+    assert plot.redraw_count == 2
+
+
+def test_another_history_with_the_same_version_still_redraws(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    a, b = fakes.training_history(n=2), fakes.training_history(n=2, seed=1)
+    assert a.version == b.version
+    plot.refresh(a)
+    assert plot.refresh(b) is True
+    assert plot.curve("train").getData()[1][0] == b.series("train_loss")[1][0]
+
+
+def test_invalidate_forces_the_next_refresh(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    history = fakes.training_history(n=2)
+    plot.refresh(history)
+    plot.invalidate()
+    assert plot.refresh(history) is True
+
+
+def test_refresher_refreshes_visible_plots_only(show, qtbot):
+    shown, hidden = show(LossPlot()), LossPlot()
+    qtbot.addWidget(hidden)
+    history = fakes.training_history(n=4)
+    refresher = PlotRefresher(history, [shown, hidden])
+    assert refresher.refresh_now() == 1
+    assert shown.redraw_count == 1 and hidden.redraw_count == 0
+    assert refresher.refresh_now() == 0  # version unchanged
+    refresher.only_visible = False
+    assert refresher.refresh_now() == 1  # the hidden one catches up
+    assert hidden.redraw_count == 1
+
+
+def test_refresher_timer_runs_at_about_30_hz_and_redraws(show, qtbot):
+    plot = show(LossPlot())
+    history = MetricHistory()
+    refresher = PlotRefresher(history, [plot])
+    assert 25 <= 1000 / refresher.timer.interval() <= 40
+    refresher.start()
+    assert refresher.is_active
+    history.append(fakes.report(1, train_loss=0.5))
+    qtbot.waitUntil(lambda: plot.redraw_count >= 1, timeout=2000)
+    assert list(plot.curve("train").getData()[1]) == [0.5]
+    refresher.stop()
+    assert not refresher.is_active
+
+
+def test_refresher_drops_deleted_plots(qtbot):
+    plot = LossPlot()
+    refresher = PlotRefresher(fakes.training_history(n=2), [plot], only_visible=False)
+    shiboken6.delete(plot)
+    assert refresher.refresh_now() == 0
+    assert refresher.plots == []
+
+
+def test_refresher_without_history_does_nothing(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    refresher = PlotRefresher(None, [plot], only_visible=False)
+    assert refresher.refresh_now() == 0
+    refresher.set_history(fakes.training_history(n=2))
+    assert plot.redraw_count == 1
