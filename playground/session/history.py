@@ -13,6 +13,11 @@ import numpy as np
 from .report import Report
 
 
+# Report fields sent only now and then (epoch ends, some reports): carried forward so
+# a view that redraws after two reports still sees the last one that had them.
+HEAVY_FIELDS = ("decision_grid", "activations", "samples", "weight_histograms", "step_grad_norms")
+
+
 class MetricHistory:
     """Series keyed by name, each a list of ``(iteration, value)`` points.
 
@@ -40,8 +45,16 @@ class MetricHistory:
             add(f"term_{name}", x, value)
         for node, value in report.grad_norms.items():
             add(f"grad_norm/{node}", x, value)
+        self._carry_heavy_fields(report)
         self.latest = report
         self.version += 1
+
+    def _carry_heavy_fields(self, report: Report) -> None:
+        if self.latest is None:
+            return
+        for name in HEAVY_FIELDS:
+            if not getattr(report, name) and getattr(self.latest, name):
+                setattr(report, name, getattr(self.latest, name))
 
     def _add(self, name: str, x: float, value: float | None) -> None:
         if value is not None:
