@@ -1,0 +1,365 @@
+"""A node card: title, key parameters, output shape, parameter count, problem badge.
+
+The card only shows what the scene tells it (:meth:`NodeItem.set_node`,
+:meth:`NodeItem.set_info`, :meth:`NodeItem.set_unit_maps`); it never changes
+the model. Qt moves it while the mouse drags; the scene turns the whole drag
+into one ``MoveNodes`` command on release.
+
+Layout (scene units, zoom 1)::
+
+    ┃ Conv2D              conv2d_1 (!)
+    ┃ 16 filters 3×3, same
+    ┃ → (16, 8, 8)
+    ┃ 160 params
+    ┃ ▣▣▣▣▣▣▣▣            (unit maps, 2-D problems only)
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
+
+from ..summary import NodeInfo, fmt_count, fmt_shape, param_summary
+from .port import PortItem
+from .style import NODE_RADIUS, NODE_WIDTH, PADDING, STRIPE, UNIT_GAP, UNIT_MAP, CanvasStyle
+from .unit_maps import UnitMapsItem
+
+BADGE_RADIUS = 10.0
+LINE_GAP = 3.0
+MAX_PROBLEM_LINES = 6  # the fix is usually at the end of the message: keep it visible
+
+
+class NodeItem(QGraphicsItem):
+    """The card of one graph node."""
+
+    def __init__(self, node, style: CanvasStyle):
+        super().__init__()
+        self.node_id: str = node.id
+        self.kind: str = node.kind
+        self.style = style
+        self.title = ""
+        self.group = ""
+        self.help = ""
+        self.summary = ""
+        self.info = NodeInfo()
+        self.has_output = True
+        self.locked = False
+        self.edges: set = set()  # EdgeItems attached to this node (kept by the scene)
+        self.input_ports: list[PortItem] = []
+        self.output_port: PortItem | None = None
+        self._width = NODE_WIDTH
+        self._height = 80.0
+        self._problem_lines: list[str] = []
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(1)
+        self.unit_maps = UnitMapsItem(self)
+        self.unit_maps.setVisible(False)
+        self.set_node(node)
+        self.setPos(node.x, node.y)
+
+    # ------------------------------------------------------------------
+    # what the card shows
+    # ------------------------------------------------------------------
+    def set_node(self, node) -> None:
+        """Take title, kind and parameters from a model ``Node``."""
+        spec = node.spec
+        self.kind = node.kind
+        self.title = spec.title
+        self.group = spec.group
+        self.help = spec.help
+        self.has_output = spec.has_output
+        self.summary = param_summary(node.kind, node.params)
+        self._spec = spec
+        self._relayout()
+
+    def set_info(self, info: NodeInfo) -> None:
+        """Shape-inference result: output shape, parameter count, problem."""
+        if info != self.info:
+            self.info = info
+            self._relayout()
+
+    def set_port_count(self, count: int) -> None:
+        """Make ``count`` input ports (Add/Concatenate grow one free port at a time)."""
+        if count == len(self.input_ports):
+            return
+        for port in self.input_ports[count:]:
+            port.setParentItem(None)
+            if port.scene() is not None:
+                port.scene().removeItem(port)
+        del self.input_ports[count:]
+        for i in range(len(self.input_ports), count):
+            name = self._spec.port_name(i) if hasattr(self, "_spec") else ""
+            self.input_ports.append(PortItem(self, is_output=False, index=i, name=name))
+        self._place_ports()
+
+    def set_unit_maps(self, images, total: int | None = None) -> None:
+        """Tiny per-unit heatmaps (a list of ``QImage``), or ``None`` to hide them;
+        ``total`` units in the layer ("+8" is shown for those left out)."""
+        self.unit_maps.set_images(images or [], total)
+        self.unit_maps.setVisible(bool(images))
+        self._relayout()
+
+    def set_style(self, style: CanvasStyle) -> None:
+        self.style = style
+        self._relayout()
+        for port in self.ports():
+            port.update()
+
+    def set_locked(self, locked: bool) -> None:
+        self.locked = locked
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not locked)
+
+    # ------------------------------------------------------------------
+    # ports
+    # ------------------------------------------------------------------
+    def ports(self) -> list[PortItem]:
+        return self.input_ports + ([self.output_port] if self.output_port is not None else [])
+
+    def input_port(self, index: int) -> PortItem | None:
+        return self.input_ports[index] if 0 <= index < len(self.input_ports) else None
+
+    def _place_ports(self) -> None:
+        if self.has_output and self.output_port is None:
+            self.output_port = PortItem(self, is_output=True)
+        n = len(self.input_ports)
+        for i, port in enumerate(self.input_ports):
+            port.setPos(0.0, self._height * (i + 1) / (n + 1))
+        if self.output_port is not None:
+            self.output_port.setPos(self._width, self._height / 2)
+        self._geometry_changed()
+
+    def _geometry_changed(self) -> None:
+        """This card's edges follow at once; the scene re-routes the others a moment
+        later (one of them may now have to go round this card)."""
+        for edge in list(self.edges):
+            edge.adjust()
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "request_edge_routing"):
+            scene.request_edge_routing()
+
+    # ------------------------------------------------------------------
+    # geometry
+    # ------------------------------------------------------------------
+    @property
+    def problem(self) -> str | None:
+        return self.info.problem
+
+    @property
+    def warning(self) -> str | None:
+        return None if self.info.problem else self.info.warning
+
+    def _note(self) -> tuple[str, str]:
+        """``(kind, text)`` of the message shown inside the card: problem, warning or hint."""
+        if self.info.problem:
+            return "problem", self.info.problem
+        if self.info.warning:
+            return "warning", self.info.warning
+        if self.info.hint:
+            return "hint", self.info.hint
+        return "", ""
+
+    def card_rect(self) -> QRectF:
+        return QRectF(0.0, 0.0, self._width, self._height)
+
+    def boundingRect(self) -> QRectF:
+        m = BADGE_RADIUS + 3
+        return QRectF(-4, -m, self._width + 4 + m, self._height + m + 4)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self.card_rect(), NODE_RADIUS, NODE_RADIUS)
+        return path
+
+    def _text_left(self) -> float:
+        return STRIPE + PADDING
+
+    def _text_width(self) -> float:
+        return self._width - self._text_left() - PADDING
+
+    def _lines(self) -> list[tuple[str, object, object]]:
+        """``(text, font, colour)`` for each body line below the title."""
+        s = self.style
+        lines = []
+        if self.summary:
+            lines.append((self.summary, s.body_font, s.text))
+        if self.has_output or self.kind == "output":
+            lead = "→ " if self.has_output else "receives "
+            lines.append((lead + fmt_shape(self.info.shape), s.body_font,
+                          s.text if self.info.shape is not None else s.muted))
+        if self.has_output and self.kind != "input":
+            lines.append((fmt_count(self.info.params), s.body_font, s.muted))
+        return lines
+
+    def _relayout(self) -> None:
+        """Recompute the card's size from its text, then move ports and edges."""
+        s = self.style
+        title_fm = QFontMetricsF(s.title_font)
+        body_fm = QFontMetricsF(s.body_font)
+        small_fm = QFontMetricsF(s.small_font)
+        widest = max([title_fm.horizontalAdvance(self.title) + small_fm.horizontalAdvance(self.node_id) + 16]
+                     + [QFontMetricsF(f).horizontalAdvance(t) for t, f, _c in self._lines()])
+        width = max(NODE_WIDTH, widest + self._text_left() + PADDING)
+        if bool(self.unit_maps.images):
+            width = max(width, self._text_left() + self.unit_maps.width() + PADDING)
+        self.prepareGeometryChange()
+        self._width = width
+        height = PADDING + title_fm.height() + LINE_GAP
+        height += len(self._lines()) * (body_fm.height() + LINE_GAP)
+        self._problem_lines = self._wrap(self._note()[1], small_fm)
+        height += len(self._problem_lines) * small_fm.height()
+        if bool(self.unit_maps.images):
+            self.unit_maps.setPos(self._text_left(), height + 2)
+            height += UNIT_MAP + 2 * UNIT_GAP + 2
+        self._height = height + PADDING - LINE_GAP
+        self._place_ports()
+        self._update_tooltip()
+        self.update()
+
+    def _wrap(self, text: str, fm: QFontMetricsF) -> list[str]:
+        """Word-wrap ``text`` to the card's width, at most a few lines (the rest elided)."""
+        if not text:
+            return []
+        width = self._text_width()
+        lines, current = [], ""
+        for word in text.split():
+            trial = f"{current} {word}".strip()
+            if fm.horizontalAdvance(trial) <= width or not current:
+                current = trial
+            else:
+                lines.append(current)
+                current = word
+        if current:
+            lines.append(current)
+        if len(lines) > MAX_PROBLEM_LINES:
+            rest = " ".join(lines[MAX_PROBLEM_LINES - 1:])
+            lines = lines[:MAX_PROBLEM_LINES - 1] + [fm.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+        return [fm.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
+
+    def _update_tooltip(self) -> None:
+        kind, note = self._note()
+        if kind in ("problem", "warning"):
+            self.setToolTip(note)
+        elif self.info.hint:
+            self.setToolTip(f"{self.info.hint}.\n\n{self.title}: {self.help}")
+        else:
+            self.setToolTip(f"{self.title} ({self.node_id}): {self.help}")
+
+    # ------------------------------------------------------------------
+    # painting
+    # ------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        s = self.style
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        rect = self.card_rect()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+
+        # card with a soft shadow
+        painter.setPen(Qt.PenStyle.NoPen)
+        shadow = QColor(0, 0, 0, 70 if s.dark else 28)
+        painter.setBrush(shadow)
+        painter.drawRoundedRect(rect.translated(0, 2.5), NODE_RADIUS, NODE_RADIUS)
+        fill = s.error_card if self.problem else s.card
+        if selected:
+            border = QPen(s.highlight, 3.0)
+        elif self.problem:
+            border = QPen(s.error, 2.5)
+        elif self.warning:
+            border = QPen(s.warning, 2.0)
+        else:
+            border = QPen(s.card_border, 1.2)
+        painter.setBrush(QBrush(fill))
+        painter.setPen(border)
+        painter.drawRoundedRect(rect, NODE_RADIUS, NODE_RADIUS)
+
+        # group stripe on the left edge (red when something is wrong)
+        stripe = QPainterPath()
+        stripe.addRoundedRect(rect, NODE_RADIUS, NODE_RADIUS)
+        clip = QPainterPath()
+        clip.addRect(QRectF(rect.left(), rect.top(), STRIPE, rect.height()))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(s.error if self.problem else s.group_colour(self.group))
+        inset = border.widthF() / 2
+        painter.drawPath(stripe.intersected(clip).intersected(self._inset_path(inset)))
+
+        self._paint_text(painter)
+        if self.problem or self.warning:
+            self._paint_badge(painter)
+
+    def _inset_path(self, inset: float) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self.card_rect().adjusted(inset, inset, -inset, -inset),
+                            NODE_RADIUS - inset, NODE_RADIUS - inset)
+        return path
+
+    def _paint_text(self, painter: QPainter) -> None:
+        s = self.style
+        left, width = self._text_left(), self._text_width()
+        y = PADDING
+        title_fm = QFontMetricsF(s.title_font)
+        small_fm = QFontMetricsF(s.small_font)
+        # title on the left, the node id small and muted on the right
+        id_width = small_fm.horizontalAdvance(self.node_id)
+        painter.setFont(s.small_font)
+        painter.setPen(s.muted)
+        id_right = self._width - PADDING - (BADGE_RADIUS + 4 if self.problem or self.warning else 0)
+        painter.drawText(QRectF(id_right - id_width, y, id_width, title_fm.height()),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.node_id)
+        painter.setFont(s.title_font)
+        painter.setPen(s.text)
+        title = title_fm.elidedText(self.title, Qt.TextElideMode.ElideRight, width - id_width - 8)
+        painter.drawText(QRectF(left, y, width, title_fm.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        y += title_fm.height() + LINE_GAP
+        for text, font, colour in self._lines():
+            fm = QFontMetricsF(font)
+            painter.setFont(font)
+            painter.setPen(colour)
+            painter.drawText(QRectF(left, y, width, fm.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             fm.elidedText(text, Qt.TextElideMode.ElideRight, width))
+            y += fm.height() + LINE_GAP
+        painter.setFont(s.small_font)
+        kind = self._note()[0]
+        painter.setPen(s.error if kind == "problem" else s.warning if kind == "warning" else s.muted)
+        for line in self._problem_lines:
+            painter.drawText(QRectF(left, y, width, small_fm.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+            y += small_fm.height()
+
+    def _paint_badge(self, painter: QPainter) -> None:
+        s = self.style
+        centre = QPointF(self._width - 2, 0.0)
+        painter.setPen(QPen(s.card, 2.0))
+        painter.setBrush(s.error if self.problem else s.warning)
+        painter.drawEllipse(centre, BADGE_RADIUS, BADGE_RADIUS)
+        painter.setPen(QColor("white"))
+        painter.setFont(s.title_font)
+        painter.drawText(QRectF(centre.x() - BADGE_RADIUS, centre.y() - BADGE_RADIUS,
+                                2 * BADGE_RADIUS, 2 * BADGE_RADIUS), Qt.AlignmentFlag.AlignCenter, "!")
+
+    def badge_rect(self) -> QRectF | None:
+        """Where the "!" badge is drawn (item coordinates), or ``None`` without a problem."""
+        if not (self.problem or self.warning):
+            return None
+        return QRectF(self._width - 2 - BADGE_RADIUS, -BADGE_RADIUS, 2 * BADGE_RADIUS, 2 * BADGE_RADIUS)
+
+    # ------------------------------------------------------------------
+    # text for tests and accessibility
+    # ------------------------------------------------------------------
+    def text(self) -> str:
+        """Everything the card says, one line each (tests read this)."""
+        lines = [f"{self.title} {self.node_id}"] + [t for t, _f, _c in self._lines()] + self._problem_lines
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------
+    # Qt hooks
+    # ------------------------------------------------------------------
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self._geometry_changed()
+        return super().itemChange(change, value)
