@@ -192,9 +192,17 @@ class Network:
                 values[i] = layer.forward(*[values[s] for s in srcs])
             else:
                 values[i] = layer.forward(values[srcs[0]])
-        self.loss_terms = {layer.penalty_name: layer.penalty for layer in self._penalty_layers
-                           if layer.penalty is not None}
+        self.loss_terms = self._collect_penalties()
         return values[self._output_pos]
+
+    def _collect_penalties(self) -> dict[str, Any]:
+        """Extra loss terms by name; two layers with the same kind of penalty add up."""
+        terms: dict[str, Any] = {}
+        for layer in self._penalty_layers:
+            if layer.penalty is not None:
+                name = layer.penalty_name
+                terms[name] = layer.penalty if name not in terms else terms[name] + layer.penalty
+        return terms
 
     def _check_batch(self, pos: int, x) -> None:
         node = self.nodes[self.order[pos]]

@@ -46,3 +46,17 @@ def test_state_dict_round_trip(tmp_path, backend):
     other.load_npz(path)
     for k, v in net.state_dict().items():
         np.testing.assert_array_equal(v, other.state_dict()[k])
+
+
+def test_two_penalties_of_the_same_kind_add_up(backend):
+    from playground.engine.layers.autoencoder import SparsityPenalty
+
+    net = Network()
+    net.add_input("x", (3,))
+    net.add("s1", SparsityPenalty("l1", weight=1.0), "x")
+    net.add("s2", SparsityPenalty("l1", weight=2.0), "s1")
+    net.build(backend)
+    x = backend.asarray([[1, -2, 3]])
+    net.forward(x)
+    # L1 sparsity = weight · mean over batch of Σ|a|: 1·6 + 2·6
+    assert float(net.total_penalty()) == 18.0
