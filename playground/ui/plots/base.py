@@ -62,6 +62,7 @@ class HistoryPlot(QWidget):
         self._seen_history = None
         self._seen_version: int | None = None
         self._data_history = None  # the history the shown heavy data came from (newest())
+        self._data_value = None  # the heavy data object drawn last (the history carries it forward)
         self.redraw_count = 0  # how many times redraw() ran (tests, profiling)
         self.node_names: dict[str, str] = {}
         self._plot_widgets: list[pg.PlotWidget] = []
@@ -97,11 +98,13 @@ class HistoryPlot(QWidget):
         report = history.latest
         value = None if report is None else get(report)
         if value is not None:
-            self._data_history = history
+            if value is self._data_value and history is self._data_history:
+                return KEEP  # carried forward from an earlier report: already drawn
+            self._data_history, self._data_value = history, value
             return value
         if report is not None and history is self._data_history:
             return KEEP
-        self._data_history = None
+        self._data_history = self._data_value = None
         return None
 
     def invalidate(self) -> None:

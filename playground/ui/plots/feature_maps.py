@@ -22,10 +22,18 @@ def is_feature_map(array) -> bool:
     return a.ndim == 3 or (a.ndim == 2 and min(a.shape) > 1)
 
 
+def feature_maps_of_dict(activations: dict) -> dict[str, np.ndarray]:
+    return {node: a for node, a in activations.items() if is_feature_map(a)}
+
+
 def feature_maps_of(report) -> dict[str, np.ndarray] | None:
     """The report's image-shaped activations by node, or ``None`` if it has none."""
-    maps = {node: a for node, a in report.activations.items() if is_feature_map(a)}
-    return maps or None
+    return feature_maps_of_dict(report.activations) or None
+
+
+def _activations_with_maps(report):
+    """The report's activations dict itself when it holds any feature map."""
+    return report.activations if feature_maps_of_dict(report.activations) else None
 
 
 class FeatureMapGrid(HistoryPlot):
@@ -57,10 +65,11 @@ class FeatureMapGrid(HistoryPlot):
             self.combo.setCurrentIndex(i)
 
     def redraw(self, history) -> None:
-        maps = self.newest(history, feature_maps_of)
-        if maps is KEEP:
+        # compare the report's own activations dict, so one carried forward is not redrawn
+        activations = self.newest(history, _activations_with_maps)
+        if activations is KEEP:
             return
-        self.maps = maps or {}
+        self.maps = feature_maps_of_dict(activations or {})
         self._update_combo(list(self.maps))
         self.redraw_now()
 
