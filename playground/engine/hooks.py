@@ -16,8 +16,9 @@ Each hook maps onto one checkbox in the UI (the idea of Chainer's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fnmatch import fnmatch
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar
 
 from .backend import array_module
 from .layer import Parameter
@@ -151,7 +152,7 @@ class Freeze(Hook):
 
     name = "freeze"
 
-    def __init__(self, patterns: "str | Iterable[str]", *more: str):
+    def __init__(self, patterns: str | Iterable[str], *more: str):
         flat = [patterns] if isinstance(patterns, str) else list(patterns)
         flat.extend(more)
         if not flat:

@@ -26,7 +26,10 @@ optimizer notices at the next step and packs again; moment buffers are kept.
 
 Parameters with ``decay=True`` (weights) come first in the vector, those with
 ``decay=False`` (biases, γ, β) after them, so weight-decay hooks touch one slice.
-Frozen parameters (``p.frozen``) are left out: they never change.
+Frozen parameters (``p.frozen``) are left out: they never change. ``Parameter.grad``
+is only read, never changed, so gradient plots show the raw gradients of the loss
+(what hooks add or clip lives in ``flat_grad``). Layers must read
+``self.params[k].data`` when they run rather than keep the array from build time.
 
 Hooks (:mod:`hooks`: L1, L2, clipping, freezing) run before the update, in the
 order given; each sees the optimizer and changes ``flat_grad`` in place.
@@ -34,7 +37,8 @@ order given; each sees the optimizer and changes ``flat_grad`` in place.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Iterable
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -64,6 +68,7 @@ class Optimizer:
         self.param_state: dict[Parameter, dict[str, Any]] = {}
         self._trainable: list[Parameter] = []
         self._data_views: list[Any] = []
+        self._grad_views: list[Any] = []
         self._frozen: list[bool] | None = None
         self._buffers: tuple[Any, ...] = ()
         self.flat_data: Any = None
@@ -90,8 +95,8 @@ class Optimizer:
             self._pack()
         if not self._trainable:
             return
-        xp = array_module(self.flat_grad)
-        xp.concatenate([p.grad.reshape(-1) for p in self._trainable], out=self.flat_grad)
+        for slot, p in zip(self._grad_views, self._trainable):
+            slot[...] = p.grad  # gather: each gradient into its slot of flat_grad
         for hook in self.hooks:
             hook(self)
         self.t += 1
@@ -118,7 +123,7 @@ class Optimizer:
         trainable.sort(key=lambda p: not p.decay)  # decaying weights first (sort is stable)
         self._trainable = trainable
         if not trainable:
-            self._data_views, self._buffers, self.n_decay = [], (), 0
+            self._data_views, self._grad_views, self._buffers, self.n_decay = [], [], (), 0
             return
         xp = array_module(trainable[0].data)
         dtype = trainable[0].data.dtype
@@ -131,6 +136,7 @@ class Optimizer:
         self.flat_data = xp.empty(total, dtype=dtype)
         self.flat_grad = xp.zeros(total, dtype=dtype)
         self._data_views = self._carve(self.flat_data, trainable, {p: p.data for p in trainable})
+        self._grad_views = self._carve(self.flat_grad, trainable, {})
         for p, view in zip(trainable, self._data_views):
             p.data = view
         buffers = []

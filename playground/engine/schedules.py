@@ -9,7 +9,8 @@ epochs or iterations with ``unit`` (``"epoch"`` or ``"iteration"``).
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 UNITS = ("epoch", "iteration")
 
@@ -120,7 +121,7 @@ class Warmup(Schedule):
 
     name = "warmup"
 
-    def __init__(self, steps: int = 100, then: "Schedule | Callable[[int, int], float] | float" = 0.01):
+    def __init__(self, steps: int = 100, then: Schedule | Callable[[int, int], float] | float = 0.01):
         if steps < 1:
             raise ValueError(f"Warmup steps must be at least 1, got {steps}")
         self.steps = int(steps)
