@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 HEADLESS_COMMANDS = ("train", "info")
+BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_blas_threads() -> None:
+    """Use one BLAS thread unless the user chose otherwise.
+
+    Our networks are small: a threaded BLAS spends more time handing work
+    between threads than computing, and it fights the GUI and training threads
+    for the cores. Measured on 2 cores under load: the digits MLP trained 2.4×
+    faster and an LSTM ~10× faster with one BLAS thread.
+    """
+    if any(name in os.environ for name in BLAS_ENV):
+        return
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    limit_blas_threads()
     if argv and (argv[0] in HEADLESS_COMMANDS or argv[0] in ("-h", "--help")):
         from playground.session.cli import run_command
 
