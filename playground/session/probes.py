@@ -87,8 +87,9 @@ def fill_instruments(report: Report, net: Network) -> None:
     report.grad_norms = net.grad_norms()
     report.weight_stats = net.weight_stats()
     for name, p in net.named_parameters().items():
-        if p.decay:
-            counts, edges = np.histogram(to_host(p.data), bins=HISTOGRAM_BINS)
+        values = to_host(p.data)
+        if p.decay and np.isfinite(values).all():  # diverged weights: the NaN message explains
+            counts, edges = np.histogram(values, bins=HISTOGRAM_BINS)
             report.weight_histograms[name] = (counts, edges)
     for node_id, node in net.nodes.items():
         if isinstance(node.layer, Input) or node.shape is None:

@@ -18,7 +18,6 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from .plots import pyside_guard  # noqa: F401  (first Qt use: keeps Python 3.11 alive on PySide6 6.12)
 
 ORGANIZATION = "Network Playground"
 APPLICATION = "Network Playground"

@@ -27,7 +27,6 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication, QImage, QPainter, QPe
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
-from .plots import pyside_guard  # noqa: F401  (keeps Python 3.11 alive on PySide6 6.12)
 
 SCALES = (1, 2, 3)  # the sizes offered in the UI: screen, slide, poster
 

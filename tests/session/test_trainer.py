@@ -113,3 +113,13 @@ def test_multiclass_softmax_grid_has_one_channel_per_class():
     grid = last.decision_grid.values
     assert grid.shape == (50, 50, 3)
     np.testing.assert_allclose(grid.sum(axis=-1), 1, rtol=1e-5)
+
+
+def test_diverging_hidden_layers_still_get_the_plain_message():
+    # Input → Dense 8 → Dense 1, MSE, SGD at η = 10: weights become NaN; the report must still build
+    x, y = xor_data()
+    net = Network.sequential((2,), [Dense(8), Dense(1)]).build(get_backend("numpy"))
+    trainer = Trainer(net, MSE(), SGD(net.parameters(), lr=10.0), TrainData(x, y, task="regression"),
+                      batch_size=10, epochs=50)
+    last = list(trainer.steps())[-1]
+    assert "learning rate (10)" in last.message

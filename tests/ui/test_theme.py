@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground.ui import theme
 from playground.ui.export import grab_image, image_to_array
-from playground.ui.plots import GradNormPlot, LossPlot, pyside_guard
+from playground.ui.plots import GradNormPlot, LossPlot
 from tests.ui import fakes
 
 
@@ -86,10 +86,3 @@ def test_themes_are_readable_at_lecture_distance():
         assert t.is_dark == (t.name == "dark")
 
 
-def test_pyside_guard_is_applied_exactly_when_pyside_leaks_references():
-    if pyside_guard.protect_none():  # idempotent: already applied on import
-        # (leaks since import may have used up the few thousand original references)
-        assert all(sys.getrefcount(s) > pyside_guard.RESERVE // 2
-                   for s in pyside_guard.SINGLETONS)
-    else:  # a healthy PySide6 or Python ≥ 3.12: nothing to protect
-        assert sys.version_info >= (3, 12) or pyside_guard.none_leak_per_call() <= 0

@@ -6,7 +6,6 @@ changed; a :class:`PlotRefresher` calls it on a ~30 Hz timer. Plots follow
 the app theme (:mod:`playground.ui.theme`).
 """
 
-from . import pyside_guard  # noqa: F401  (first: keeps Python 3.11 alive)
 from .base import HistoryPlot
 from .confusion import ConfusionMatrixView
 from .decision_boundary import DecisionBoundaryPlot

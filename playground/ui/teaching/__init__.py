@@ -28,7 +28,6 @@ Widgets are windows when shown without a parent (``w.show()``); dialogs can be
 (:class:`~playground.ui.teaching.common.BackgroundTask`) and stops when the window closes.
 """
 
-from ..plots import pyside_guard  # noqa: F401  (first: keeps Python 3.11 alive on PySide6 6.12)
 from .activation_gallery import ActivationGallery
 from .compare_runs import CompareRunsView
 from .diagnostics_panel import DiagnosticsPanel

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from playground.session.teaching.text import num
 
-from ..plots import pyside_guard  # noqa: F401  (keeps Python 3.11 alive on PySide6 6.12)
 from ..theme import current_theme
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole  # the exact float behind a number cell
