@@ -261,7 +261,7 @@ class Windows:
         convolution is ``W2 @ cols``. The columns are kept from step to step.
         """
         n, c = x.shape[:2]
-        if self.layout == "strip":  # offset (i, j) is the slice [i·d·width + j·d, … + P) of the flattened strip
+        if self.layout == "strip":  # offset (i, j): the slice [i·d·width + j·d, … + P) of the flat strip
             strip = self._strip(x)
             s_c, s_h, s_w = strip.strides
             view = _xp(x).lib.stride_tricks.as_strided(
@@ -270,7 +270,7 @@ class Windows:
         else:
             view = self.window_view(self.pad(x))
         cols = self.workspace("cols", (c * self.taps, self.columns(n)), x)
-        cols.reshape(view.shape)[...] = view  # the one copy
+        cols.reshape(view.shape)[...] = view  # copy every window into its column
         return cols
 
     def col2im(self, cols):
@@ -324,7 +324,8 @@ class Windows:
         else:
             rows, columns = self.tap(i, j)
             n = acc.shape[0]
-            acc[:, :, rows, columns] += block.reshape(self.channels, n, self.out_h, self.out_w).transpose(1, 0, 2, 3)
+            images = block.reshape(self.channels, n, self.out_h, self.out_w).transpose(1, 0, 2, 3)
+            acc[:, :, rows, columns] += images
 
     def gradient_image(self, acc, n: int):
         """The ``(N, C, H, W)`` input gradient from an accumulator of :meth:`add_block`."""

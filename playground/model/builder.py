@@ -11,8 +11,8 @@ from typing import Any, Iterable
 from .graph import Graph
 
 Step = "tuple[str, dict[str, Any]] | str"
-COLUMN = 190.0  # horizontal distance between layers on the canvas
-ROW = 130.0
+COLUMN = 300.0  # horizontal distance between layers: wider than a card with its unit maps
+ROW = 150.0
 
 
 def chain(graph: Graph, steps: Iterable[Step], after: "str | None" = None, x: float = 0.0,

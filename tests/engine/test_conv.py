@@ -42,12 +42,12 @@ def naive_conv2d(x, W, b, stride=1, padding=0, dilation=1):
 
 # -- gradient checks (float64, central differences) ----------------------------------------------
 CONV_CONFIGS = [
-    dict(filters=3, kernel_size=3),                                        # valid, stride 1
-    dict(filters=3, kernel_size=3, stride=2, padding=1),                   # strided, explicit padding
-    dict(filters=2, kernel_size=3, padding="same", dilation=2),            # dilated, same
-    dict(filters=2, kernel_size=2, stride=2, padding="same", use_bias=False),  # asymmetric same pad
-    dict(filters=2, kernel_size=(3, 2), padding=(1, 0)),                   # rectangular kernel
-    dict(filters=4, kernel_size=1),                                        # 1×1
+    {"filters": 3, "kernel_size": 3},                                          # valid, stride 1
+    {"filters": 3, "kernel_size": 3, "stride": 2, "padding": 1},               # strided, explicit padding
+    {"filters": 2, "kernel_size": 3, "padding": "same", "dilation": 2},        # dilated, same
+    {"filters": 2, "kernel_size": 2, "stride": 2, "padding": "same", "use_bias": False},  # asymmetric pad
+    {"filters": 2, "kernel_size": (3, 2), "padding": (1, 0)},                  # rectangular kernel
+    {"filters": 4, "kernel_size": 1},                                          # 1×1
 ]
 
 
@@ -224,7 +224,8 @@ def test_network_returns_feature_maps_per_sample(backend):
 
 # -- the im2col machinery -------------------------------------------------------------------
 @pytest.mark.parametrize("layout", ["strip", "exact"])
-@pytest.mark.parametrize("kernel,padding,dilation", [(3, (1, 2), (2, 1)), (2, "same", 1), (3, 0, 1), (1, 0, 1), (1, 2, 1)])
+@pytest.mark.parametrize("kernel,padding,dilation",
+                         [(3, (1, 2), (2, 1)), (2, "same", 1), (3, 0, 1), (1, 0, 1), (1, 2, 1)])
 def test_col2im_is_the_adjoint_of_im2col(layout, kernel, padding, dilation):
     # ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any x and c: col2im is exactly the transpose
     rng = np.random.default_rng(5)

@@ -10,8 +10,7 @@ from playground.engine.im2col import Windows, output_length, resolve_padding, sa
 from playground.engine.layer import ShapeError
 from playground.engine.layers.conv import Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D
 from playground.engine.layers.locally_connected import LocallyConnected2D
-from playground.engine.layers.pooling import (AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D,
-                                              SumPool2D)
+from playground.engine.layers.pooling import AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D, SumPool2D
 from playground.engine.layers.upsample import Upsample2D
 from playground.engine.network import Network
 

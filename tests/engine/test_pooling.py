@@ -3,8 +3,7 @@ import pytest
 
 from playground.engine.backend import get_backend, to_host
 from playground.engine.gradcheck import check_layer
-from playground.engine.layers.pooling import (AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D,
-                                              SumPool2D)
+from playground.engine.layers.pooling import AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D, SumPool2D
 
 X = np.array([[1, 3, 2, 0],
               [4, 2, 1, 5],

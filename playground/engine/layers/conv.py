@@ -8,12 +8,12 @@ large the image is.
 All layers here turn the sliding windows into one matrix product with
 :class:`~playground.engine.im2col.Windows`::
 
-    cols = im2col(x)          (C·k·k, N·P)   one column per sample and output position
-    y    = W2 · cols + b      (F, N·P)       W2 = W.reshape(F, C·k·k)
+    cols = im2col(x)          (C·k·k, P)   one column per window: each sample, each position
+    y    = W2 · cols + b      (F, P)       W2 = W.reshape(F, C·k·k)
 
 and the backward pass is the same product read the other way::
 
-    ∂L/∂W2   = δ · colsᵀ                    (δ = ∂L/∂y on the same grid, (F, N·P))
+    ∂L/∂W2   = δ · colsᵀ                  (δ = ∂L/∂y on the same grid, (F, P))
     ∂L/∂b    = Σ over the columns of δ
     ∂L/∂cols = W2ᵀ · δ,   ∂L/∂x = col2im(∂L/∂cols)
 
@@ -72,7 +72,7 @@ class _Conv(Layer):
             self.add_param("b", bias, decay=False)
 
     def _bias_grad(self, delta) -> None:
-        """∂L/∂b_f = Σ over samples and positions of δ_f: a row sum of the ``(F, N·P)`` grid."""
+        """∂L/∂b_f = Σ over samples and positions of δ_f: a row sum of the ``(F, P)`` grid."""
         if self.use_bias:
             self.params["b"].grad = delta.sum(axis=1)
 
@@ -116,15 +116,15 @@ class Conv2D(_Conv):
         self._bias(self.filters, c * kk)
 
     def forward(self, x):
-        self.cols = self.windows.im2col(x)                       # (C·k·k, N·P)
+        self.cols = self.windows.im2col(x)                       # (C·k·k, P)
         W = self.params["W"].data.reshape(self.filters, -1)      # (F, C·k·k)
-        y = W @ self.cols                                        # (F, N·P): each filter · each window
+        y = W @ self.cols                                        # (F, P): each filter · each window
         if self.use_bias:
             y += self.params["b"].data[:, None]
         return self.windows.to_image(y)                          # (N, F, OH, OW)
 
     def backward(self, dy):
-        delta = self.windows.from_image(dy)                      # (F, N·P)
+        delta = self.windows.from_image(dy)                      # (F, P)
         W = self.params["W"].data.reshape(self.filters, -1)
         self.params["W"].grad = weight_grad(delta, self.cols).reshape(self.params["W"].data.shape)  # δ·colsᵀ
         self._bias_grad(delta)
@@ -200,7 +200,7 @@ class DepthwiseConv2D(_Conv):
         for t in range(win.taps):
             i, j = divmod(t, win.kw)
             shifted = win.block(self.source, i, j, n)
-            dW[:, :, t] = xp.einsum("cjp,cp->cj", delta, shifted)         # Σ_p δ · shifted input
+            dW[:, :, t] = (delta @ shifted[:, :, None])[:, :, 0]          # Σ_p δ · shifted input
             win.add_block(acc, i, j, xp.einsum("cj,cjp->cp", W3[:, :, t], delta))  # W · δ, shifted back
         return dW.reshape(W.shape), win.gradient_image(acc, n)
 
@@ -258,14 +258,14 @@ class SeparableConv2D(DepthwiseConv2D):
         self._bias(self.filters, mid)
 
     def forward(self, x):
-        self.z = self._depthwise(x, self.params["depthwise"].data)  # (C·m, N·P) depthwise maps
-        y = self.params["pointwise"].data @ self.z                  # (F, N·P): 1×1 conv = matrix product
+        self.z = self._depthwise(x, self.params["depthwise"].data)  # (C·m, P) depthwise maps
+        y = self.params["pointwise"].data @ self.z                  # (F, P): 1×1 conv = matrix product
         if self.use_bias:
             y += self.params["b"].data[:, None]
         return self.windows.to_image(y)
 
     def backward(self, dy):
-        delta = self.windows.from_image(dy)                         # (F, N·P)
+        delta = self.windows.from_image(dy)                         # (F, P)
         Wp = self.params["pointwise"].data
         self.params["pointwise"].grad = weight_grad(delta, self.z)  # δ · zᵀ
         self._bias_grad(delta)
@@ -349,7 +349,7 @@ class Conv2DTranspose(_Conv):
         self._bias(self.filters, fan_in)
 
     def forward(self, x):
-        self.x_grid = self.windows.from_image(x)                 # (C_in, N·P)
+        self.x_grid = self.windows.from_image(x)                 # (C_in, P)
         W = self.params["W"].data.reshape(x.shape[1], -1)        # (C_in, F·k·k)
         y = self.windows.col2im(W.T @ self.x_grid)               # stamp the filters, add overlaps
         if self.use_bias:
@@ -357,7 +357,7 @@ class Conv2DTranspose(_Conv):
         return y                                                 # (N, F, H_out, W_out)
 
     def backward(self, dy):
-        cols = self.windows.im2col(dy)                           # (F·k·k, N·P)
+        cols = self.windows.im2col(dy)                           # (F·k·k, P)
         W = self.params["W"].data.reshape(self.x_grid.shape[0], -1)
         self.params["W"].grad = weight_grad(self.x_grid, cols).reshape(self.params["W"].data.shape)  # x·colsᵀ
         if self.use_bias:                                        # Σ of δ over samples and pixels

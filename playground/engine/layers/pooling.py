@@ -126,7 +126,7 @@ class GlobalAvgPool2D(_GlobalPool):
         return x.reshape(n, c, h * w).mean(axis=2)
 
     def backward(self, dy):
-        n, c, h, w = self.in_shape
+        h, w = self.in_shape[2:]
         dx = self.xp.empty(self.in_shape, dtype=dy.dtype)
         dx[...] = (dy / (h * w))[:, :, None, None]
         return dx
@@ -145,6 +145,6 @@ class GlobalMaxPool2D(_GlobalPool):
         return flat.max(axis=2)
 
     def backward(self, dy):
-        n, c, h, w = self.in_shape
+        h, w = self.in_shape[2:]
         onehot = self.xp.arange(h * w) == self.argmax[:, :, None]   # (N, C, H·W)
         return (onehot * dy[:, :, None]).reshape(self.in_shape)

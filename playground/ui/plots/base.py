@@ -35,8 +35,13 @@ class LectureAxis(pg.AxisItem):
     """An axis whose log scale labels only 1, 2 and 5 within a decade.
 
     pyqtgraph labels every minor tick (2, 3, … 9) of a log axis, which with
-    lecture-size fonts piles the labels on top of each other.
+    lecture-size fonts piles the labels on top of each other. It also rescales
+    small values into a "(x0.001)" unit, which puzzles students: switched off.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):
         strings = super().tickStrings(values, scale, spacing)

@@ -163,7 +163,7 @@ class DecisionBoundaryPlot(HistoryPlot):
 
     def _draw_points(self, theme: Theme) -> None:
         x_train, y_train, x_test, y_test = self._points
-        edge = "#202020" if not theme.is_dark else "#f0f0f0"
+        edge = "#ffffff" if not theme.is_dark else "#f0f0f0"  # light rims read on both colours
         for scatter, x, y, filled in ((self.train_scatter, x_train, y_train, True),
                                       (self.test_scatter, x_test, y_test, False)):
             if x is None or len(x) == 0:
