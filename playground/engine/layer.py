@@ -78,6 +78,9 @@ class Layer:
         # their backward already includes the penalty's gradient.
         self.penalty: Any = None
         self.noise: Any = None  # xp.random.RandomState, made in build
+        # The network clears this for a layer fed straight from the data: nobody
+        # needs ∂L/∂x there, and layers with a costly one (Dense, Conv2D) may skip it.
+        self.input_grad_needed = True
 
     # -- shapes ---------------------------------------------------------
     def output_shape(self, *input_shapes: Shape) -> Shape:

@@ -62,6 +62,7 @@ class Network:
         self.backend: Backend = numpy_backend()
         self.built = False
         self.loss_terms: dict[str, Any] = {}
+        self.input_gradients = False  # set before build to get ∂L/∂input back (saliency maps)
 
     # -- wiring -----------------------------------------------------------
     def add_input(self, node_id: str, shape: Iterable[int]) -> str:
@@ -170,6 +171,9 @@ class Network:
                 needed.update(self._sources[i])
         self._backward_plan = [i for i in range(len(self.order) - 1, -1, -1)
                                if i in needed and not isinstance(self._layers[i], Input)]
+        for layer, srcs in zip(self._layers, self._sources):
+            fed_by_data = bool(srcs) and all(isinstance(self._layers[s], Input) for s in srcs)
+            layer.input_grad_needed = not (fed_by_data and layer.num_inputs == 1 and not self.input_gradients)
         self._penalty_layers = [layer for layer in self._layers if hasattr(layer, "penalty_name")]
         self._values: list[Any] = [None] * len(self.order)
 
@@ -213,8 +217,9 @@ class Network:
     def backward(self, dy) -> list[Any]:
         """Backpropagate ``dy = ∂L/∂output``; fill every parameter's ``grad``.
 
-        Returns the gradients with respect to the inputs (in ``input_ids`` order).
-        Where a node feeds several others, their gradients are summed.
+        Returns the gradients with respect to the inputs (in ``input_ids`` order;
+        ``None`` unless ``input_gradients`` was set before build). Where a node
+        feeds several others, their gradients are summed.
         """
         grads: list[Any] = [None] * len(self._layers)
         grads[self._output_pos] = dy
@@ -223,6 +228,8 @@ class Network:
             if g is None:
                 continue
             dx = self._layers[i].backward(g)
+            if dx is None:  # a first layer that skipped ∂L/∂x (input_grad_needed False)
+                continue
             srcs = self._sources[i]
             if not self._multi[i]:
                 dx = (dx,)

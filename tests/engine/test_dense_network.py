@@ -60,3 +60,19 @@ def test_two_penalties_of_the_same_kind_add_up(backend):
     net.forward(x)
     # L1 sparsity = weight · mean over batch of Σ|a|: 1·6 + 2·6
     assert float(net.total_penalty()) == 18.0
+
+
+def test_first_layer_skips_the_input_gradient_unless_asked(backend):
+    def run(input_gradients):
+        net = Network.sequential((3,), [Dense(4), Dense(2)])
+        net.input_gradients = input_gradients
+        net.build(backend, seed=0)
+        net.forward(backend.asarray(np.ones((5, 3))))
+        (dx,) = net.backward(backend.asarray(np.ones((5, 2))))
+        return dx, {k: to_host(p.grad) for k, p in net.named_parameters().items()}
+
+    skipped, grads = run(False)
+    dx, grads_full = run(True)
+    assert skipped is None and dx.shape == (5, 3)
+    for name in grads:
+        np.testing.assert_array_equal(grads[name], grads_full[name])

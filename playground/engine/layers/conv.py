@@ -128,6 +128,8 @@ class Conv2D(_Conv):
         W = self.params["W"].data.reshape(self.filters, -1)
         self.params["W"].grad = weight_grad(delta, self.cols).reshape(self.params["W"].data.shape)  # δ·colsᵀ
         self._bias_grad(delta)
+        if not self.input_grad_needed:  # first layer: skip the costly col2im
+            return None
         dcols = self.windows.workspace("dcols", self.cols.shape, delta)
         return self.windows.col2im(self.xp.matmul(W.T, delta, out=dcols))  # ∂L/∂x = col2im(W2ᵀ · δ)
 

@@ -53,6 +53,8 @@ class Dense(Layer):
         self.params["W"].grad = self.x.T @ dy       # ∂L/∂W = xᵀ · δ
         if self.use_bias:
             self.params["b"].grad = dy.sum(axis=0)  # ∂L/∂b = Σ_batch δ
+        if not self.input_grad_needed:              # first layer: nothing below needs ∂L/∂x
+            return None
         return dy @ self.params["W"].data.T         # ∂L/∂x = δ · Wᵀ
 
     def config(self):
