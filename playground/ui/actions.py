@@ -309,6 +309,10 @@ def install_actions(w) -> dict[str, QAction]:
     train_menu.addSeparator()
     train_menu.addAction(a["reset_training"])
 
+    from .teach_menu import install_teach_menu
+
+    install_teach_menu(w, a)
+
     help_menu = bar.addMenu("&Help")
     a["about"] = _action(w, "&About Network Playground", lambda: _about(w))
     a["about"].setMenuRole(QAction.MenuRole.AboutRole)

@@ -109,7 +109,7 @@ def test_window_opens_with_all_docks_menus_and_an_empty_network(window):
     assert all(not d.isHidden() for d in window.docks.values() if d.objectName() != "dock_settings")
     assert [n.kind for n in window.project.graph] == ["input", "output"]
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "&Training", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "&Training", "&Teach", "&Help"]
     acts = window.menu_actions
     assert acts["save"].shortcut().matches(QKeySequence("Ctrl+S")) == QKeySequence.SequenceMatch.ExactMatch
     assert acts["open"].shortcut() == QKeySequence("Ctrl+O")
