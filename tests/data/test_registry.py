@@ -88,3 +88,10 @@ def test_unknown_dataset_lists_the_available_ones():
 def test_file_datasets_without_a_path_say_so(name, what):
     with pytest.raises(DatasetError, match=f"no {what} chosen yet"):
         load_dataset(name)
+
+
+def test_painted_points_load_without_any_window():
+    from playground.data import load_dataset
+
+    data = load_dataset("painted", points="-1,1,0;1,1,1;0,-2,2", classes=3)
+    assert data.task == "multiclass" and data.y.tolist() == [0, 1, 2] and data.x.shape == (3, 2)
