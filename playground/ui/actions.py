@@ -166,6 +166,10 @@ class Exporter:
             sub.addSeparator()
             sub.addAction("Copy to clipboard", lambda wd=widget: self.copy(wd))
         menu.addSeparator()
+        slides = getattr(self.window, "slide_exports", None)
+        if slides is not None:
+            slides.fill_menu(menu)
+            menu.addSeparator()
         toggle = menu.addAction("Transparent background")
         toggle.setCheckable(True)
         toggle.setChecked(self.transparent)
@@ -184,6 +188,8 @@ class Exporter:
             path += suffix
         self.window.settings.setValue("export/folder", str(Path(path).parent))
         return path
+
+    ask_path = _ask  # "Save as" for other exports (slides, animations): remembers the folder
 
     def save_png(self, name: str, widget: QWidget, scale: int) -> str | None:
         path = self._ask(name, ".png", scale)

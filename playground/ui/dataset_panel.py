@@ -29,12 +29,13 @@ from playground.model.params import ParamSpec
 from playground.model.settings import DatasetRef
 
 from .editors import Editor, make_editor
-from .settings_panel import SetDataset
 from .plots.colors import class_colors, diverging_rgba
 from .plots.images import as_images, mosaic, to_rgba
+from .settings_panel import SetDataset
 
 PREVIEW_POINTS = 600
 PREVIEW_IMAGES = 24
+HIDDEN_OPTIONS = {"painted": ("points", "classes")}  # edited by the point painter, not as text
 
 
 def canvas_shapes(dataset, project) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...] | None]:
@@ -208,6 +209,7 @@ class DatasetPanel(QWidget):
 
     dataset_loaded = Signal(object)  # a playground.data.Dataset (or None when cleared)
     message = Signal(str)
+    form_built = Signal(object, dict)  # dataset name (or None) and its options, after the form shows them
 
     def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None):
         super().__init__(parent)
@@ -250,7 +252,7 @@ class DatasetPanel(QWidget):
         self.summary.setWordWrap(True)
 
         content = QWidget()
-        column = QVBoxLayout(content)
+        column = self.column = QVBoxLayout(content)  # extra editors (the point painter) go in here
         column.setContentsMargins(6, 6, 6, 6)
         for widget, stretch in ((self.combo, 0), (self.description, 0), (self.form_host, 0), (self.preview, 1),
                                 (self.summary, 0)):
@@ -284,6 +286,7 @@ class DatasetPanel(QWidget):
             self.form.removeRow(0)
         if name is None:
             self.description.setText("Pick the data to train on. 2-D datasets show a decision boundary.")
+            self.form_built.emit(None, {})
             return
         try:
             info = dataset_info(name)
@@ -292,12 +295,13 @@ class DatasetPanel(QWidget):
             return
         self.description.setText(info.description)
         for option in info.options:
-            if option.name == "seed":
+            if option.name == "seed" or option.name in HIDDEN_OPTIONS.get(name, ()):
                 continue  # the run's seed is in the training settings; the data seed stays as stored
             editor = option_editor(option, options.get(option.name, option.default))
             editor.committed.connect(lambda _value: self._debounce.start())
             self.form.addRow(option.label, editor.widget)
             self.editors[option.name] = editor
+        self.form_built.emit(name, dict(options))
 
     # -- edits ------------------------------------------------------------------
     def current_ref(self) -> DatasetRef | None:
@@ -317,6 +321,12 @@ class DatasetPanel(QWidget):
         name = self.combo.currentData()
         self._build_form(name, {})
         self._push(DatasetRef(name=name, options={}) if name else None)
+
+    def set_options(self, options: dict) -> None:
+        """Store ``options`` for the chosen dataset (undoable, like an edit in the form)."""
+        ref = self.current_ref()
+        if ref is not None:
+            self._push(DatasetRef(name=ref.name, options={**ref.options, **options}))
 
     def _commit_options(self) -> None:
         self._push(self.current_ref())

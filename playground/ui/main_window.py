@@ -34,6 +34,7 @@ from .recent import RecentFiles
 from .settings_panel import SettingsPanel
 from .status import StatusInfo
 from .training_panel import LOCK_REASON, MessageBanner, TrainingPanel
+from .window_exports import SlideExports
 
 APP_TITLE = "Network Playground"
 LAYOUT_VERSION = 1
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._make_panels()
         self.exporter = Exporter(self)
+        self.slide_exports = SlideExports(self)  # slides, training animation, the point painter
         self.menu_actions = install_actions(self)
         self._make_status_bar()
         self.autosaver = Autosaver(self._autosave_snapshot, recovery_dir, autosave_ms, self)

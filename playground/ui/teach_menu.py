@@ -219,6 +219,10 @@ class TeachTools:
         return self._show_for_project("gradcheck", lambda: GradientCheckDialog(self.window.project,
                                                                                  self.window))
 
+    def generative_views(self):
+        from .teaching.generative_view import GenerativeView
+        return self._show_for_project("generative", lambda: GenerativeView(self.window.project, self.window))
+
     def diagnostics(self):
         from .teaching import DiagnosticsPanel
         refresher = self.window.refresher
@@ -266,6 +270,7 @@ MENU = (("activation_gallery", "&Activation gallery…", "activation_gallery"),
         ("sweep", "Learning-rate s&weep…", "sweep"),
         None,
         ("gradient_check", "Check &gradients…", "gradient_check"),
+        ("generative_views", "Generative views…", "generative_views"),
         ("diagnostics", "&Diagnostics", "diagnostics"),
         None,
         ("new_from_template", "&New from template…", "templates"))

@@ -2,8 +2,13 @@
 
 import pytest
 
-import playground.ui.plots  # noqa: F401  (applies the PySide6 6.12 / Python 3.11 guard)
 from tests.ui.helpers import settle
+
+
+@pytest.fixture(autouse=True)
+def _qt_application(qapp):
+    """Every UI test runs with a QApplication, whatever order xdist runs them in."""
+    yield
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_every_catalog_kind_is_listed_once_in_its_group(palette):
     assert "fully connected" in palette.item_for("dense").toolTip(0).lower()
 
 
-def test_icons_are_drawn_per_group_in_the_group_colour():
+def test_icons_are_drawn_per_group_in_the_group_colour(qapp):
     for group in GROUPS:
         assert not group_icon(group).isNull()
     small, big = group_pixmap("Core", 22, 1.0), group_pixmap("Core", 22, 2.0)

@@ -1,0 +1,139 @@
+"""Two finished pieces hooked into the main window: the point painter and slide exports.
+
+:class:`PaintedData` shows a :class:`~playground.ui.point_painter.PointPainter`
+in the dataset panel while the dataset is "Painted points". Every edit (after a
+short pause, so one drag is one undo step) stores ``("painted", painter.options())``
+through the panel's own undoable path; opening a project or undoing fills the
+painter again from the project.
+
+:class:`SlideExports` adds to File ▸ Export a ready-made slide (1920×1080, or
+10 × 5.625 in at 300 dpi for print: network, decision boundary or feature maps,
+loss curve, under the project's title) and "Save training animation…": a
+:class:`~playground.ui.slides.FrameRecorder` on the plots area made when a run
+starts, one frame per epoch, written as an animated PNG.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMenu
+
+from . import slides
+from .point_painter import NAME as PAINTED
+from .point_painter import PointPainter
+
+PRINT_SIZE = slides.slide_size(10, 5.625, dpi=300)  # 3000 × 1688
+
+
+class PaintedData:
+    """The point painter inside the dataset panel, shown only for the "painted" dataset."""
+
+    def __init__(self, panel, delay_ms: int = 250):
+        self.panel = panel
+        self.painter = PointPainter()
+        self.painter.setMinimumHeight(260)
+        self.painter.hide()
+        panel.column.insertWidget(panel.column.indexOf(panel.form_host) + 1, self.painter)
+        self._debounce = QTimer(panel, singleShot=True, interval=delay_ms)
+        self._debounce.timeout.connect(self._store)
+        self.painter.changed.connect(lambda _n: self._debounce.start())
+        panel.form_built.connect(self._show_options)
+
+    def _show_options(self, name, options: dict) -> None:
+        """The form was rebuilt (a choice, undo, an opened file): show or hide the painter to match."""
+        self.painter.setVisible(name == PAINTED)
+        if name != PAINTED:
+            return
+        self._debounce.stop()
+        self.painter.blockSignals(True)  # filling from the project is no edit
+        try:
+            self.painter.set_options(**{k: options[k] for k in ("points", "classes") if k in options})
+        except Exception as exc:  # noqa: BLE001 - a bad stored text shows as a message, not a crash
+            self.panel.message.emit(f"Could not show the painted points: {exc}")
+        finally:
+            self.painter.blockSignals(False)
+
+    def _store(self) -> None:
+        if self.panel.combo.currentData() == PAINTED:
+            self.panel.set_options(self.painter.options())
+
+
+class SlideExports:
+    """File ▸ Export ▸ slides and the training animation of main window ``window``."""
+
+    def __init__(self, window):
+        self.window = window
+        self.recorder: slides.FrameRecorder | None = None
+        self.painted = PaintedData(window.dataset_panel)
+        window.training.run_started.connect(self._start_recording)
+        window.training.report.connect(self._on_report)
+
+    # --- menu ---------------------------------------------------------------------
+    def fill_menu(self, menu: QMenu) -> None:
+        menu.addAction("Slide (1920×1080)…", lambda: self.save_slide(print_size=False))
+        menu.addAction("Slide for print (300 dpi)…", lambda: self.save_slide(print_size=True))
+        menu.addAction("Save training animation…", self.save_animation).setEnabled(self.frame_count() > 0)
+
+    # --- slide --------------------------------------------------------------------
+    def title(self) -> str:
+        w = self.window
+        return w.project.title or (Path(w.path).stem if w.path else "Untitled network")
+
+    def slide_plots(self) -> list:
+        """Decision boundary (or feature maps) when shown, then the loss curve."""
+        plots = self.window.plots
+        visible = {id(widget) for _title, widget in plots.visible_plots()}
+        picture = next((p for p in (plots.boundary, plots.features) if id(p) in visible), None)
+        return ([picture] if picture is not None else []) + [plots.loss]
+
+    def make_slide(self, print_size: bool = False):
+        size, dpi = (PRINT_SIZE, 300) if print_size else (slides.SLIDE_SIZE, None)
+        plots = self.slide_plots()
+        captions = ["Network"] + ["Decision boundary" if p is self.window.plots.boundary else
+                                  "Feature maps" if p is self.window.plots.features else "Loss" for p in plots]
+        return slides.compose_slide(self.title(), self.window.canvas.viewport(), plots, captions=captions,
+                                    size=size, dpi=dpi)
+
+    def save_slide(self, print_size: bool = False) -> str | None:
+        name = "Slide for print" if print_size else "Slide"
+        path = self.window.exporter.ask_path(name, ".png")
+        if path is None:
+            return None
+        try:
+            image = self.make_slide(print_size)
+            if not image.save(path, "PNG"):
+                raise OSError(f"Qt could not write {path}")
+        except (OSError, RuntimeError, ValueError) as exc:
+            self.window.show_error(f"Could not export the slide: {exc}")
+            return None
+        self.window.show_status(f"Exported the slide to {path}")
+        return path
+
+    # --- animation ----------------------------------------------------------------
+    def _start_recording(self, _run) -> None:
+        self.recorder = slides.FrameRecorder(self.window.plots)
+
+    def _on_report(self, report) -> None:
+        if self.recorder is not None and getattr(report, "epoch_end", False):
+            self.window.refresher.refresh_now()  # the plots show this epoch, not the last timer tick
+            self.recorder.capture()
+
+    def frame_count(self) -> int:
+        return len(self.recorder.frames) if self.recorder is not None else 0
+
+    def save_animation(self) -> str | None:
+        if not self.frame_count():
+            self.window.show_status("Train first: the animation records one frame per epoch.")
+            return None
+        path = self.window.exporter.ask_path("Training animation", ".png")
+        if path is None:
+            return None
+        try:
+            slides.save_apng(self.recorder.frames, path)
+        except (OSError, RuntimeError, ValueError) as exc:
+            self.window.show_error(f"Could not save the animation: {exc}")
+            return None
+        self.window.show_status(f"Saved {self.frame_count()} frames to {path}")
+        return path
