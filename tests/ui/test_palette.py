@@ -3,12 +3,13 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage, QUndoStack
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from playground.model.catalog import CATALOG, GROUPS
 from playground.model.graph import Graph
 from playground.ui.canvas import CanvasView
+from playground.ui.export import image_to_array
 from playground.ui.palette import GROUP_COLOURS, KIND_ROLE, LAYER_MIME, PaletteWidget, group_icon, group_pixmap
 
 
@@ -22,10 +23,8 @@ def palette(qtbot):
 
 
 def pixels(pm) -> np.ndarray:
-    image = pm.toImage().convertToFormat(QImage.Format.Format_RGBA8888)
-    buf = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
-    return buf.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 4].reshape(
-        image.height(), image.width(), 4)
+    """A copy of the pixmap's RGBA pixels (a view would outlive the temporary QImage)."""
+    return image_to_array(pm.toImage())
 
 
 def drag_event(cls, at: QPointF, *args):
