@@ -239,35 +239,39 @@ def spin_guarded(seconds: float, gate, grace: float = 5.0) -> int:
 
 
 def make_report_gate(controller):
-    """A :class:`ReportGate` for ``controller`` (built lazily: the class needs Qt)."""
-    from PySide6.QtCore import QObject, Slot
+    """A :class:`ReportGate` on ``controller``: counts reports made and taken; stops feeding the history on ``drop``."""
 
-    class ReportGate(QObject):
-        """Counts the reports the worker makes and the GUI takes; drops the rest once ``drop`` is set.
+    class ReportGate:
+        """Counts the reports the worker makes and the GUI takes into its history.
 
-        Installed on the controller before Play (the worker is connected to
-        ``controller._on_report``, looked up at start), it is a QObject living
-        on the GUI thread, so reports still arrive queued on the GUI thread
-        and it only forwards them while measuring. Once ``drop`` is set,
-        reports still queued are skipped: a window that fell behind does not
-        keep the benchmark busy for minutes afterwards.
+        The controller keeps at most one "reports ready" event queued and takes
+        every waiting report at once, so the backlog (made − taken at the end)
+        is the reports the GUI had not picked up yet. Once ``drop`` is set,
+        reports still arriving are counted but kept out of the history.
         """
 
         def __init__(self):
-            super().__init__(controller)
             self.made = self.taken = 0
             self.drop = False
-            self._forward = controller._on_report
-            controller._on_report = self.on_report
+            history = controller.history
+            forward = history.append
 
-        @Slot(object)
-        def on_report(self, report) -> None:
-            self.taken += 1
-            if not self.drop:
-                self._forward(report)
+            def append(report) -> None:
+                self.taken += 1
+                if not self.drop:
+                    forward(report)
 
-        def count_made(self, _report) -> None:  # on the worker thread (direct connection)
-            self.made += 1
+            history.append = append
+
+        def watch(self, worker) -> None:
+            """Count each report the worker makes (on the worker thread)."""
+            forward = worker.emit_report
+
+            def emit(report) -> None:
+                self.made += 1
+                forward(report)
+
+            worker.emit_report = emit
 
         @property
         def backlog(self) -> int:
@@ -399,7 +403,10 @@ def frame_costs(window, titles: dict[int, str], rounds: int = 7) -> dict[str, fl
             window.canvas.viewport().grab()
         costs["canvas (unit maps, edges)"] = timed(canvas)
         controller = window.training.controller
-        costs["one report (history, counters)"] = timed(lambda: controller._on_report(latest))
+        def one_report(report=latest) -> None:
+            controller.history.append(report)
+            controller.report_received.emit(report)
+        costs["one report (history, counters)"] = timed(one_report)
     return costs
 
 
@@ -432,7 +439,7 @@ def window_run(project, seconds: float, warmup: float, layout: str, tmp: Path,
         wait_until(lambda: panel.state != "preparing", 120, "training to start")  # built (or failed)
         if panel.state != "running":
             raise RuntimeError(f"training did not run (state {panel.state!r}): {window.banner.label.text()}")
-        panel.controller._worker.report.connect(gate.count_made, Qt.ConnectionType.DirectConnection)
+        gate.watch(panel.controller._worker)
         live = shown_plots(window, titles)
         trainer = panel.run.trainer
         warm_backlog = spin_guarded(warmup, gate)

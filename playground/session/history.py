@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .report import Report
+from .report import EpochPoint, Report
 
 
 # Report fields sent only now and then (epoch ends, some reports): carried forward so
@@ -31,23 +31,26 @@ class MetricHistory:
         self.version = 0  # bumps on every append, so views redraw only when needed
 
     def append(self, report: Report) -> None:
+        for point in report.earlier:
+            self._add_scalars(point)
         x = float(report.iteration)
-        add = self._add
-        add("train_loss", x, report.train_loss)
-        add("lr", x, report.learning_rate)
-        if report.val_loss is not None:
-            add("val_loss", x, report.val_loss)
-        for name, value in report.train_metrics.items():
-            add(f"train_{name}", x, value)
-        for name, value in report.val_metrics.items():
-            add(f"val_{name}", x, value)
-        for name, value in report.loss_terms.items():
-            add(f"term_{name}", x, value)
+        self._add_scalars(report)
+        self._add("lr", x, report.learning_rate)
         for node, value in report.grad_norms.items():
-            add(f"grad_norm/{node}", x, value)
+            self._add(f"grad_norm/{node}", x, value)
         self._carry_heavy_fields(report)
         self.latest = report
         self.version += 1
+
+    def _add_scalars(self, point: Report | EpochPoint) -> None:
+        """Loss, metrics and penalty terms of a report or of an epoch that travelled with one."""
+        x, add = float(point.iteration), self._add
+        add("train_loss", x, point.train_loss)
+        add("val_loss", x, point.val_loss)
+        for prefix, values in (("train_", point.train_metrics), ("val_", point.val_metrics),
+                               ("term_", point.loss_terms)):
+            for name, value in values.items():
+                add(prefix + name, x, value)
 
     def _carry_heavy_fields(self, report: Report) -> None:
         if self.latest is None:

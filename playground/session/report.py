@@ -27,6 +27,23 @@ class DecisionGrid:
 
 
 @dataclass
+class EpochPoint:
+    """The scalars of an epoch that ended between two reports.
+
+    Tiny data trains hundreds of epochs a second and reports come at most ~20
+    times a second; the epochs in between travel with the next report so the
+    curves still get a point per epoch.
+    """
+
+    iteration: int
+    train_loss: float
+    train_metrics: dict[str, float] = field(default_factory=dict)
+    loss_terms: dict[str, float] = field(default_factory=dict)
+    val_loss: float | None = None
+    val_metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class Report:
     epoch: int  # epochs finished (0 before the first one ends)
     iteration: int  # batches done since the start
@@ -44,6 +61,7 @@ class Report:
     step_grad_norms: dict[str, np.ndarray] = field(default_factory=dict)  # recurrent node → ‖∂L/∂h_t‖ per t
     decision_grid: DecisionGrid | None = None
     samples: dict[str, np.ndarray] = field(default_factory=dict)  # inputs/targets/outputs/latent
+    earlier: list[EpochPoint] = field(default_factory=list)  # epochs ended since the last report
     epoch_end: bool = False
     done: bool = False
     message: str = ""  # why training stopped, in plain words ("Loss became NaN: …")

@@ -1,11 +1,11 @@
 """Training as a state machine with a generator on top.
 
 ``Trainer.run_batch()`` does one mini-batch; ``Trainer.steps()`` loops over
-batches and yields a :class:`Report` every ``report_every_s`` seconds (and at
-every epoch end). A window runs ``steps()`` on a worker thread; "step one batch"
-while paused is ``run_batch()`` followed by ``report()``. Commands that come
-from another thread (stop, learning rate) only set attributes, read between
-batches.
+batches and yields a :class:`Report` at most every ``report_every_s`` seconds,
+on an epoch end where epochs are short. A window runs ``steps()`` on a worker
+thread; "step one batch" while paused is ``run_batch()`` followed by
+``report()``. Commands that come from another thread (stop, learning rate) only
+set attributes, read between batches.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 from playground.engine.backend import to_host
 from playground.engine.network import Network
 
-from .report import DecisionGrid, Report
+from .report import DecisionGrid, EpochPoint, Report
 from . import probes
 
 
@@ -88,6 +88,7 @@ class Trainer:
         self._position = 0
         self._running = _Running()
         self._epoch_end = False
+        self._earlier: list[EpochPoint] = []
         self._best: tuple[float, dict] | None = None
         self._bad_epochs = 0
         self._last_val_loss: float | None = None
@@ -198,22 +199,39 @@ class Trainer:
     def report(self) -> Report:
         """Summarize the batches since the last report (plain floats, host arrays)."""
         run = self._running
-        train_loss = run.loss / run.batches if run.batches else float("nan")
-        metrics = {"accuracy": run.correct / run.seen} if run.seen else {}
-        terms = {k: v / run.batches for k, v in run.terms.items()} if run.batches else {}
+        train_loss, metrics, terms = self._running_means()
         report = Report(
             epoch=self.epoch, iteration=self.iteration, iterations_total=self.iterations_total,
             learning_rate=float(self.optimizer.lr), train_loss=train_loss,
             val_loss=self._last_val_loss, train_metrics=metrics, val_metrics=dict(self._last_val_metrics),
-            loss_terms=terms, epoch_end=self._epoch_end, done=self.finished, message=self.message)
+            loss_terms=terms, earlier=self._earlier, epoch_end=self._epoch_end, done=self.finished,
+            message=self.message)
         if run.batches:
             probes.fill_instruments(report, self.net)
         if self._epoch_end or self.finished:
             probes.fill_samples(report, self.net, self.data, self.latent_node, self._threshold)
         report.decision_grid = self.decision_grid()
         self._running = _Running()
-        self._epoch_end = False
+        self._epoch_end, self._earlier = False, []
         return report
+
+    def _running_means(self) -> tuple[float, dict[str, float], dict[str, float]]:
+        """Train loss, train metrics and penalty terms averaged over the batches since the last summary."""
+        run = self._running
+        train_loss = run.loss / run.batches if run.batches else float("nan")
+        metrics = {"accuracy": run.correct / run.seen} if run.seen else {}
+        terms = {k: v / run.batches for k, v in run.terms.items()} if run.batches else {}
+        return train_loss, metrics, terms
+
+    def _skipped_epoch_end(self) -> None:
+        """An epoch ended without a report: keep its scalars for the next report, and do not
+        let that report claim an epoch end it was not at."""
+        if self._epoch_end:
+            train_loss, metrics, terms = self._running_means()
+            self._earlier.append(EpochPoint(self.iteration, train_loss, metrics, terms, self._last_val_loss,
+                                            dict(self._last_val_metrics)))
+            self._running = _Running()
+        self._epoch_end = False
 
     def decision_grid(self) -> DecisionGrid | None:
         if self.data.grid_extent is None:
@@ -222,14 +240,26 @@ class Trainer:
                                     self.data.grid_transform, self._to_probability)
 
     def steps(self) -> Iterator[Report]:
-        """Train until done or stopped, yielding a report every ``report_every_s`` and at epoch ends."""
-        last = time.perf_counter()
+        """Train until done or stopped, yielding a report at most every ``report_every_s``.
+
+        Reports land on epoch ends when epochs are short (so validation points and
+        per-epoch pictures line up with epochs) and also mid-epoch when an epoch takes
+        longer than the interval. Tiny data trains hundreds of epochs a second: a
+        report per epoch would flood whoever draws them, so the epochs in between
+        are trained and validated (early stopping still sees every one) but not reported.
+        """
+        last, epoch_started = -math.inf, time.perf_counter()  # the first epoch end is always shown
         while not self.finished and not self.stop_requested:
             self.run_batch()
-            now = time.perf_counter()
-            if self._epoch_end or self.finished or now - last >= self.report_every_s:
+            now, ended = time.perf_counter(), self._epoch_end
+            due = now - last >= self.report_every_s
+            long_epoch = now - epoch_started >= self.report_every_s
+            if self.finished or (due and (ended or long_epoch)):
                 last = now
                 yield self.report()
+            if ended:
+                self._skipped_epoch_end()
+                epoch_started = now
         if self.stop_requested and not self.finished:
             self.finished = True
             self.message = f"Stopped at iteration {self.iteration} (epoch {self.epoch + 1})."

@@ -1,7 +1,11 @@
 """Runs a :class:`~playground.session.trainer.Trainer` on a worker thread.
 
-The worker pulls reports from ``trainer.steps()`` and emits them; the GUI thread
+The worker pulls reports from ``trainer.steps()`` and queues them; the GUI thread
 appends them to a :class:`MetricHistory` and the plots redraw on their own timer.
+At most one "reports are ready" event waits in the GUI's queue at a time: when the
+window falls behind, it takes every waiting report at once (all go into the
+history; the views see the newest) instead of working through a backlog of
+events that would starve its timers and freeze it.
 Commands (pause, resume, step one batch, stop) go to the worker through a
 queue, so the worker never busy-waits while paused. Reports hold only plain
 floats and host arrays: no device array crosses the thread boundary.
@@ -31,7 +35,7 @@ def readable_error(exc: BaseException) -> str:
 
 
 class _Worker(QObject):
-    report = Signal(object)
+    reports_ready = Signal()  # emitted when the first report lands in an empty ``pending``
     stopped = Signal(str)
     failed = Signal(str)
 
@@ -42,6 +46,21 @@ class _Worker(QObject):
         self.paused = threading.Event()
         if start_paused:
             self.paused.set()
+        self._pending: list[Report] = []
+        self._lock = threading.Lock()
+
+    def emit_report(self, report: Report) -> None:
+        with self._lock:
+            self._pending.append(report)
+            first = len(self._pending) == 1
+        if first:
+            self.reports_ready.emit()
+
+    def take_reports(self) -> list[Report]:
+        """Every report made since the last call (called on the GUI thread)."""
+        with self._lock:
+            reports, self._pending = self._pending, []
+        return reports
 
     @Slot()
     def run(self) -> None:
@@ -62,14 +81,14 @@ class _Worker(QObject):
                     self.trainer.stop()
                     self.trainer.finished = True
                     self.trainer.message = self.trainer.message or f"Stopped at iteration {self.trainer.iteration}."
-                    self.report.emit(self.trainer.report())
+                    self.emit_report(self.trainer.report())
                     return
                 if command == "step":
                     self.trainer.run_batch()
-                    self.report.emit(self.trainer.report())
+                    self.emit_report(self.trainer.report())
                 continue  # "resume" or "pause" just re-check the state
             try:
-                self.report.emit(next(steps))
+                self.emit_report(next(steps))
             except StopIteration:
                 return
 
@@ -99,7 +118,7 @@ class TrainingController(QObject):
         self._worker = _Worker(trainer, paused)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
-        self._worker.report.connect(self._on_report)
+        self._worker.reports_ready.connect(self._take_reports)
         self._worker.stopped.connect(self._on_stopped)
         self._worker.failed.connect(self._on_failed)
         self._thread.start()
@@ -146,9 +165,14 @@ class TrainingController(QObject):
         return self.state in (RUNNING, PAUSED)
 
     # -- worker signals (GUI thread) ------------------------------------------------
-    def _on_report(self, report: Report) -> None:
-        self.history.append(report)
-        self.report_received.emit(report)
+    def _take_reports(self) -> None:
+        if self._worker is None or self.sender() is not self._worker:
+            return  # a run that was reset or replaced meanwhile
+        reports = self._worker.take_reports()
+        for report in reports:
+            self.history.append(report)
+        if reports:
+            self.report_received.emit(reports[-1])
 
     def _on_stopped(self, text: str) -> None:
         self._finish(text)

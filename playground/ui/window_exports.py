@@ -10,11 +10,14 @@ painter again from the project.
 10 × 5.625 in at 300 dpi for print: network, decision boundary or feature maps,
 loss curve, under the project's title) and "Save training animation…": a
 :class:`~playground.ui.slides.FrameRecorder` on the plots area made when a run
-starts, one frame per epoch, written as an animated PNG.
+starts, a frame when the epoch has moved on (at most every ``FRAME_GAP_S``, so
+tiny data training hundreds of epochs a second does not stall the window), and
+the last state when the run ends, written as an animated PNG.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -25,6 +28,7 @@ from .point_painter import NAME as PAINTED
 from .point_painter import PointPainter
 
 PRINT_SIZE = slides.slide_size(10, 5.625, dpi=300)  # 3000 × 1688
+FRAME_GAP_S = 0.25  # the animation's frames are at least this far apart in wall time
 
 
 class PaintedData:
@@ -66,6 +70,7 @@ class SlideExports:
     def __init__(self, window):
         self.window = window
         self.recorder: slides.FrameRecorder | None = None
+        self._recorded_epoch, self._recorded_at = None, 0.0
         self.painted = PaintedData(window.dataset_panel)
         window.training.run_started.connect(self._start_recording)
         window.training.report.connect(self._on_report)
@@ -114,11 +119,18 @@ class SlideExports:
     # --- animation ----------------------------------------------------------------
     def _start_recording(self, _run) -> None:
         self.recorder = slides.FrameRecorder(self.window.plots)
+        self._recorded_epoch, self._recorded_at = None, 0.0
 
     def _on_report(self, report) -> None:
-        if self.recorder is not None and getattr(report, "epoch_end", False):
-            self.window.refresher.refresh_now()  # the plots show this epoch, not the last timer tick
-            self.recorder.capture()
+        if self.recorder is None or report.epoch == self._recorded_epoch:
+            return
+        now = time.perf_counter()
+        if not report.done and (not report.epoch_end or now - self._recorded_at < FRAME_GAP_S):
+            return
+        if report.done:
+            self.window.refresher.refresh_now()  # the last frame shows the end, not the last timer tick
+        self.recorder.capture()
+        self._recorded_epoch, self._recorded_at = report.epoch, now
 
     def frame_count(self) -> int:
         return len(self.recorder.frames) if self.recorder is not None else 0

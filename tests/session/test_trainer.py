@@ -49,6 +49,36 @@ def test_trains_xor_and_reports_everything_the_plots_need():
     assert "grad_norm/dense1" in history.names("grad_norm/")
 
 
+def test_fast_epochs_are_reported_together_yet_every_epoch_keeps_its_points():
+    """Hundreds of epochs a second must not become hundreds of reports (the window would drown);
+    the epochs between two reports travel with the next one, so the curves lose nothing."""
+    every = MetricHistory()
+    for r in xor_trainer(epochs=12, report_every_s=0).steps():
+        every.append(r)
+    reports = list(xor_trainer(epochs=12, report_every_s=3600).steps())
+    assert len(reports) == 2  # the first epoch end (shown at once), then the end of training
+    assert reports[0].epoch == 1 and reports[0].epoch_end and reports[-1].done
+    assert len(reports[-1].earlier) == 10  # epochs 2..11; epoch 12 is the last report itself
+    together = MetricHistory()
+    for r in reports:
+        together.append(r)
+    for name in ("val_loss", "val_accuracy"):  # evaluated at each epoch end: the same points
+        x_every, y_every = every.series(name)
+        x_together, y_together = together.series(name)
+        assert len(x_together) == 12, name
+        np.testing.assert_allclose(y_together, y_every[np.isin(x_every, x_together)], rtol=1e-6, err_msg=name)
+    for name in ("train_loss", "train_accuracy"):  # per batch vs per epoch: 15 equal batches an epoch
+        per_epoch = every.series(name)[1].reshape(12, 15).mean(axis=1)
+        np.testing.assert_allclose(together.series(name)[1], per_epoch, rtol=1e-5, err_msg=name)
+
+
+def test_a_report_between_epoch_ends_does_not_claim_one():
+    trainer = xor_trainer(epochs=3, report_every_s=3600)
+    reports = list(trainer.steps())
+    assert [r.epoch_end for r in reports] == [True, True]
+    assert reports[-1].earlier[0].iteration == 30  # 150 samples / batch 10 = 15 batches per epoch
+
+
 def test_same_seed_same_curve():
     a = [r.train_loss for r in xor_trainer(epochs=3, report_every_s=0).steps()]
     b = [r.train_loss for r in xor_trainer(epochs=3, report_every_s=0).steps()]

@@ -7,6 +7,8 @@ from PySide6.QtGui import QImage
 from playground.data import load_dataset
 from playground.model.project import Project
 from playground.model.settings import DatasetRef
+from playground.session.report import Report
+from playground.ui import window_exports
 from playground.ui.slides import apng_frames
 from tests.ui.test_main_window import answers, load_xor, make_window, qsettings, window  # noqa: F401
 from tests.ui.test_panels import xor_project
@@ -76,10 +78,11 @@ def test_export_slide_is_full_hd_png(window, answers, tmp_path, qtbot):
     assert round(image.dotsPerMeterX() / 39.37007874) == 300
 
 
-def test_training_animation_has_a_frame_per_epoch(window, answers, tmp_path, qtbot):
+def test_training_animation_records_epochs_while_training(window, answers, tmp_path, qtbot, monkeypatch):
+    monkeypatch.setattr(window_exports, "FRAME_GAP_S", 0.0)  # every epoch the window sees
     exports = window.slide_exports
     assert exports.save_animation() is None  # nothing recorded yet: a message, no dialog
-    load_xor(window, epochs=3)
+    load_xor(window, epochs=40)
     with qtbot.waitSignal(window.training.run_finished, timeout=30000):
         window.training.play()
     qtbot.waitUntil(lambda: exports.frame_count() >= 2, timeout=5000)
@@ -89,4 +92,23 @@ def test_training_animation_has_a_frame_per_epoch(window, answers, tmp_path, qtb
     assert action.isEnabled()
     action.trigger()
     frames = apng_frames((tmp_path / "training.png").read_bytes())
-    assert 2 <= len(frames) <= 3 + 1
+    assert 2 <= len(frames) <= 40 + 1
+
+
+def test_animation_frames_are_spaced_in_time_and_follow_epochs(window, monkeypatch):
+    """Tiny data trains hundreds of epochs a second: a frame for each would stall the window."""
+    exports = window.slide_exports
+    exports._start_recording(None)
+    clock = [100.0]
+    monkeypatch.setattr(window_exports.time, "perf_counter", lambda: clock[0])
+    for epoch in range(1, 11):  # ten epoch ends within 0.1 s: one frame
+        clock[0] += 0.01
+        exports._on_report(Report(epoch, epoch * 10, 1000, 0.1, 0.5, epoch_end=True))
+    assert exports.frame_count() == 1
+    clock[0] += window_exports.FRAME_GAP_S
+    exports._on_report(Report(11, 110, 1000, 0.1, 0.5))  # not at an epoch end: no frame
+    exports._on_report(Report(11, 115, 1000, 0.1, 0.5, epoch_end=True))
+    exports._on_report(Report(11, 116, 1000, 0.1, 0.5, done=True))  # same epoch as the last frame
+    assert exports.frame_count() == 2
+    exports._on_report(Report(12, 120, 1000, 0.1, 0.5, done=True))  # the end is always kept
+    assert exports.frame_count() == 3

@@ -8,6 +8,8 @@ so students who know it feel at home. Everything here is NumPy in, RGBA
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 ORANGE = "#f59322"  # negative values, class 0 of a binary problem
@@ -33,20 +35,35 @@ def class_colors(k: int) -> list[str]:
     return [CATEGORICAL[i % len(CATEGORICAL)] for i in range(k)]
 
 
+DIVERGING_STEPS = 510  # even, so the middle colour is a step of its own
+
+
+@lru_cache(maxsize=1)
+def _diverging_table() -> np.ndarray:
+    """``(DIVERGING_STEPS + 1, 3)`` uint8: orange → pale grey → blue, piecewise linear in RGB."""
+    t = np.linspace(0.0, 1.0, DIVERGING_STEPS + 1)[:, None]
+    low, mid, high = hex_to_rgb(ORANGE), hex_to_rgb(MIDDLE), hex_to_rgb(BLUE)
+    rgb = np.where(t < 0.5, low + (mid - low) * (t * 2), mid + (high - mid) * (t * 2 - 1))
+    return np.round(rgb).astype(np.uint8)
+
+
 def diverging_rgba(values: np.ndarray, lo: float, hi: float, alpha: int = 255) -> np.ndarray:
     """Map values onto orange (``lo``) → pale grey (middle) → blue (``hi``).
 
-    Piecewise linear in RGB, like the playground's d3 scale. Returns
-    ``values.shape + (4,)`` uint8; NaN becomes transparent.
+    Piecewise linear in RGB, like the playground's d3 scale, read from a table
+    of 511 colours (a lookup is ~10× faster than computing each pixel, and the
+    canvas colours thousands of pixels several times a second while training).
+    Returns ``values.shape + (4,)`` uint8; NaN becomes transparent.
     """
-    values = np.asarray(values, dtype=float)
+    values = np.asarray(values, dtype=np.float32)
     span = hi - lo if hi > lo else 1.0
-    t = np.clip((values - lo) / span, 0.0, 1.0)[..., None]  # 0 … 1
-    low, mid, high = hex_to_rgb(ORANGE), hex_to_rgb(MIDDLE), hex_to_rgb(BLUE)
-    rgb = np.where(t < 0.5, low + (mid - low) * (t * 2), mid + (high - mid) * (t * 2 - 1))
+    steps = np.clip((values - np.float32(lo)) * np.float32(DIVERGING_STEPS / span), 0, DIVERGING_STEPS)
+    missing = np.isnan(steps)
+    index = np.rint(np.where(missing, 0, steps)).astype(np.intp)
     rgba = np.empty(values.shape + (4,), dtype=np.uint8)
-    rgba[..., :3] = np.round(np.nan_to_num(rgb)).astype(np.uint8)
-    rgba[..., 3] = np.where(np.isnan(values), 0, alpha)
+    rgba[..., :3] = _diverging_table()[index]
+    rgba[..., 3] = alpha
+    rgba[..., 3][missing] = 0
     return rgba
 
 

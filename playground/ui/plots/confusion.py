@@ -51,13 +51,14 @@ class ConfusionMatrixView(HistoryPlot):
         self.matrix: np.ndarray | None = None
         self.rgba: np.ndarray | None = None
         self.texts: list[list[pg.TextItem]] = []
+        self._texts_theme: Theme | None = None
 
     def redraw(self, history) -> None:
         matrix = self.newest(history, lambda report: report.samples.get("confusion"))
         if matrix is KEEP:
             return
-        self._clear_texts()
         if matrix is None:
+            self._clear_texts()
             self.image.clear()
             self.matrix = self.rgba = None
             return
@@ -74,7 +75,9 @@ class ConfusionMatrixView(HistoryPlot):
         accuracy = np.trace(self.matrix) / total if total > 0 else 0.0
         set_plot_title(self.plot_widget, f"Confusion matrix (accuracy {accuracy:.1%})")
         if k <= MAX_TEXT_CLASSES:
-            self._add_texts(current_theme())
+            self._show_counts(current_theme())
+        else:
+            self._clear_texts()
 
     def _name(self, c: int) -> str:
         if self.class_names and c < len(self.class_names):
@@ -88,28 +91,39 @@ class ConfusionMatrixView(HistoryPlot):
                 item.removeItem(text)
         self.texts = []
 
-    def _add_texts(self, theme: Theme) -> None:
-        item = self.plot_widget.getPlotItem()
+    def _show_counts(self, theme: Theme) -> None:
+        """Write the counts into the cells, reusing the text items (making ~100 new ones per
+        redraw was most of the window's time while training on ten classes)."""
         k = len(self.matrix)
+        if len(self.texts) != k or self._texts_theme is not theme:
+            self._clear_texts()
+            self._add_texts(k, theme)
         peak = self.matrix.max() if self.matrix.max() > 0 else 1.0
+        for i, row in enumerate(self.texts):
+            for j, text in enumerate(row):
+                value = self.matrix[i, j]
+                label, colour = format_count(value), "#ffffff" if value / peak > 0.5 else "#1a1a1a"
+                if text.toPlainText() != label or text.color.name() != colour:
+                    text.setText(label, color=colour)
+
+    def _add_texts(self, k: int, theme: Theme) -> None:
+        item = self.plot_widget.getPlotItem()
         size = theme.label_pt if k <= 6 else max(8, theme.tick_pt - (k - 6))
+        font = theme.tick_font()
+        font.setPointSize(size)
+        font.setBold(True)
         for i in range(k):
             row = []
             for j in range(k):
-                value = self.matrix[i, j]
-                colour = "#ffffff" if value / peak > 0.5 else "#1a1a1a"
-                text = pg.TextItem(format_count(value), color=colour, anchor=(0.5, 0.5))
-                font = theme.tick_font()
-                font.setPointSize(size)
-                font.setBold(True)
+                text = pg.TextItem("", anchor=(0.5, 0.5))
                 text.setFont(font)
                 text.setPos(j + 0.5, i + 0.5)
                 item.addItem(text)
                 row.append(text)
             self.texts.append(row)
+        self._texts_theme = theme
 
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
-        if getattr(self, "texts", None):
-            self._clear_texts()
-            self._add_texts(theme)
+        if getattr(self, "texts", None) and self.matrix is not None:
+            self._show_counts(theme)
