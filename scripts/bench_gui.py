@@ -9,7 +9,8 @@ Three figures (issue 5, "Speed and responsiveness"), each for the ``tiny`` and
    project loaded, Play *clicked* (``QTest.mouseClick`` on the Play button of
    the Training dock), the worker thread training while the GUI thread runs its
    normal event loop (plots on the ~30 Hz refresher, unit maps on the canvas,
-   counters). Both count ``trainer.iteration`` over the same wall-clock window
+   counters). Both count iterations (the window: those of the reports arriving
+   from the training process) over the same wall-clock window
    after the same warm-up; headless and window runs are interleaved so they
    share the machine's load, and the ratio is the median of the per-repeat
    ratios (window run / the headless run just before it).
@@ -252,6 +253,7 @@ def make_report_gate(controller):
 
         def __init__(self):
             self.made = self.taken = 0
+            self.iteration = 0  # of the newest report the training process sent
             self.drop = False
             history = controller.history
             forward = history.append
@@ -263,15 +265,16 @@ def make_report_gate(controller):
 
             history.append = append
 
-        def watch(self, worker) -> None:
-            """Count each report the worker makes (on the worker thread)."""
-            forward = worker.emit_report
+        def watch(self, reader) -> None:
+            """Count each report that arrives from the training process (on the reader thread)."""
+            forward = reader._queue
 
-            def emit(report) -> None:
+            def queue(report) -> None:
                 self.made += 1
+                self.iteration = report.iteration
                 forward(report)
 
-            worker.emit_report = emit
+            reader._queue = queue
 
         @property
         def backlog(self) -> int:
@@ -439,17 +442,16 @@ def window_run(project, seconds: float, warmup: float, layout: str, tmp: Path,
         wait_until(lambda: panel.state != "preparing", 120, "training to start")  # built (or failed)
         if panel.state != "running":
             raise RuntimeError(f"training did not run (state {panel.state!r}): {window.banner.label.text()}")
-        gate.watch(panel.controller._worker)
+        gate.watch(panel.controller._reader)
         live = shown_plots(window, titles)
-        trainer = panel.run.trainer
         warm_backlog = spin_guarded(warmup, gate)
         probe = LatencyProbe()
         taken0 = gate.taken
-        i0, t0 = trainer.iteration, time.perf_counter()
+        i0, t0 = gate.iteration, time.perf_counter()
         end: dict[str, float] = {}
 
         def at_end() -> None:  # on the timer thread, exactly at the end of the measurement
-            end.update(iteration=trainer.iteration, time=time.perf_counter(), taken=gate.taken,
+            end.update(iteration=gate.iteration, time=time.perf_counter(), taken=gate.taken,
                        backlog=gate.backlog)
             gate.drop = True
 

@@ -232,7 +232,7 @@ class TrainingPanel(QWidget):
         self.controller.history.clear()
         self.run_started.emit(run)
         paused = self._after_build == "step"
-        self.controller.start(run.trainer, paused=paused)
+        self.controller.start(run, paused=paused)
         if self.lr_spin.value() != run.trainer.optimizer.lr:
             self.controller.set_learning_rate(self.lr_spin.value())
         if paused:

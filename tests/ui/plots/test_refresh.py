@@ -80,3 +80,18 @@ def test_refresher_without_history_does_nothing(qtbot):
     assert refresher.refresh_now() == 0
     refresher.set_history(fakes.training_history(n=2))
     assert plot.redraw_count == 1
+
+
+def test_a_tick_redraws_in_turn_within_its_budget(show, qtbot):
+    """Six plots side by side cost more than a frame: each tick redraws what fits, the next goes on."""
+    plots = [show(LossPlot()) for _ in range(3)]
+    history = fakes.training_history(n=4)
+    refresher = PlotRefresher(history, plots, budget_ms=0.0)  # one redraw per tick
+    assert refresher.refresh_some() == 1
+    assert [p.redraw_count for p in plots] == [1, 0, 0]
+    assert refresher.refresh_some() == 1 and refresher.refresh_some() == 1
+    assert [p.redraw_count for p in plots] == [1, 1, 1]
+    assert refresher.refresh_some() == 0  # all up to date
+    history.append(fakes.report(999, train_loss=0.1))
+    refresher.budget_s = 10.0  # a generous budget: everything in one tick
+    assert refresher.refresh_some() == 3

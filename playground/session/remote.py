@@ -1,0 +1,200 @@
+"""Training in a child process, so the window never competes with it for Python's GIL.
+
+Why a process and not a thread: the engine makes many small NumPy calls, and
+NumPy drops and retakes the GIL around many of them. CPython hands a waiting
+thread the GIL only when the holder has not retaken it for a whole switch
+interval (5 ms), so a training thread that keeps retaking it starves the GUI
+thread: measured here, a 4 ms plot redraw took 60 ms with a training thread
+running, and on tiny data the window froze for seconds. A child process has
+its own interpreter; training and drawing run side by side on two cores.
+
+The child is forked from a *forkserver* (a clean process that imported the
+engine once), so starting a run costs milliseconds and the child never
+inherits the window's Qt state. The parent builds the same run first (it
+needs the data for the plots and gets the results back into it), then sends
+the child everything needed to train exactly that run: the project, the
+loaded dataset and the initial weights.
+
+Messages are pickled tuples over two one-way pipes:
+
+* parent → child: ``("pause",)``, ``("resume",)``, ``("step",)``, ``("stop",)``,
+  ``("lr", value)``
+* child → parent: ``("report", Report)``, ``("done", Outcome)``,
+  ``("failed", text)``
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .report import Report  # noqa: F401  (what report messages carry)
+
+
+@dataclass
+class Job:
+    """What the child needs to train the run the parent built."""
+
+    project_bytes: bytes  # the project as a .nnpg file (fileio.project_to_bytes)
+    backend: str
+    dataset: Any  # the loaded Dataset, pickled (the child does not read files again)
+    initial_state: dict[str, np.ndarray]  # the parent's freshly built weights, so both runs are one
+    paused: bool = False
+    learning_rate: float | None = None
+
+
+@dataclass
+class Outcome:
+    """How the child's run ended: its message and the state to copy back into the parent's run."""
+
+    message: str
+    epoch: int
+    iteration: int
+    weights: dict[str, np.ndarray] = field(default_factory=dict)
+    optimizer_state: dict[str, Any] | None = None
+
+
+def readable_error(exc: BaseException) -> str:
+    """One plain sentence for the window; the traceback goes to the log only."""
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, (ValueError, KeyError, RuntimeError)):
+        return f"Training failed: {text}"
+    return f"Training failed ({type(exc).__name__}): {text}"
+
+
+# -----------------------------------------------------------------------------
+# the child
+# -----------------------------------------------------------------------------
+def serve(job: Job, commands, replies) -> None:
+    """The child's main function: build the run, train it, obey commands, report."""
+    try:
+        _limit_blas_threads()
+        trainer = _build_trainer(job)
+        _train(trainer, job.paused, commands, replies)
+        replies.send(("done", _outcome(trainer)))
+    except (EOFError, BrokenPipeError):
+        pass  # the window went away: nothing to tell
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a readable message
+        traceback.print_exc()
+        replies.send(("failed", readable_error(exc)))
+    finally:
+        replies.close()
+
+
+def _limit_blas_threads() -> None:
+    """One BLAS thread, as in the window (small matrices; see ``playground.__main__``)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
+def _build_trainer(job: Job):
+    from playground.model.fileio import project_from_bytes
+
+    from .compile import build_run
+
+    project = project_from_bytes(job.project_bytes)
+    run = build_run(project, backend=job.backend, dataset=job.dataset)
+    run.net.load_state_dict(job.initial_state)
+    if job.learning_rate is not None:
+        run.trainer.set_learning_rate(job.learning_rate)
+    return run.trainer
+
+
+def _train(trainer, paused: bool, commands, replies) -> None:
+    """Like the old worker thread's loop: reports from ``trainer.steps()``, commands between them."""
+    steps = trainer.steps()
+    while not trainer.finished:
+        if paused or commands.poll():
+            command, *args = commands.recv()  # blocks while paused
+            if command == "stop":
+                _stop(trainer, replies)
+                return
+            if command == "step":
+                trainer.run_batch()
+                replies.send(("report", trainer.report()))
+            elif command == "lr":
+                trainer.set_learning_rate(float(args[0]))
+            else:
+                paused = command == "pause"
+            continue
+        try:
+            replies.send(("report", next(steps)))
+        except StopIteration:
+            return
+
+
+def _stop(trainer, replies) -> None:
+    trainer.stop()
+    trainer.finished = True
+    trainer.message = trainer.message or f"Stopped at iteration {trainer.iteration}."
+    replies.send(("report", trainer.report()))
+
+
+def _outcome(trainer) -> Outcome:
+    return Outcome(trainer.message, trainer.epoch, trainer.iteration,
+                   {k: np.asarray(v) for k, v in trainer.net.state_dict().items()},
+                   trainer.optimizer.state_dict())
+
+
+# -----------------------------------------------------------------------------
+# the parent
+# -----------------------------------------------------------------------------
+def _context():
+    """A forkserver that has imported the engine once (plain spawn where there is no fork)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["playground.session.remote", "playground.session.compile"])
+    return context
+
+
+class TrainingProcess:
+    """The parent's handle on one child training run.
+
+    >>> process = TrainingProcess(job)      # doctest: +SKIP
+    >>> process.receive()                   # ("report", Report) … ("done", Outcome)
+    """
+
+    def __init__(self, job: Job):
+        context = _context()
+        self._commands_out, commands_in = context.Pipe(duplex=False)[::-1]
+        replies_in, self._replies_out = context.Pipe(duplex=False)
+        self._replies = replies_in
+        self.process = context.Process(target=serve, args=(job, commands_in, self._replies_out),
+                                       daemon=True, name="playground-training")
+        self.process.start()
+        commands_in.close()  # the child's ends live in the child now
+        self._replies_out.close()
+
+    def send(self, command: str, *args) -> None:
+        """A command for the child; ignored once it has gone."""
+        try:
+            self._commands_out.send((command, *args))
+        except (BrokenPipeError, EOFError, OSError):
+            pass
+
+    def receive(self) -> tuple:
+        """The child's next message (blocks); ``("failed", …)`` if it died without a word."""
+        try:
+            return self._replies.recv()
+        except (EOFError, OSError):
+            self.process.join(1.0)
+            code = self.process.exitcode
+            return ("failed", "The training process ended unexpectedly"
+                              + (f" (exit code {code})." if code is not None else "."))
+
+    def close(self, timeout_s: float = 5.0) -> None:
+        """Ask the child to stop, wait for it, and make sure it is gone."""
+        self.send("stop")
+        self.process.join(timeout_s)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(1.0)
+        self._commands_out.close()  # the reply pipe is the reader's: it sees its end when the child exits
+
