@@ -17,7 +17,7 @@ Every failure raises :class:`DatasetError` with a message fit to show a student.
 
 # isort: off
 # Importing these modules registers their datasets; the order is the order the UI lists them in.
-from . import toy2d, tabular, images28, sequences, csv_file, array_files, image_folder, painted  # noqa: F401
+from . import toy2d, tabular, images28, pairs, sequences, csv_file, array_files, image_folder, painted  # noqa: F401
 # isort: on
 from .array_files import load_idx, load_npz, read_idx
 from .augment import AUGMENT_OPTIONS, Augmenter

@@ -6,6 +6,12 @@ a state_dict saved from one run loads into another built from the same graph.
 After a training step everything the plots need is already there, with no
 extra pass: every node's last output (``node_output``), every parameter's
 gradient (``grad_norms``) and values (``weight_stats``).
+
+**Shared weights** (a Siamese pair): ``net.add("dense_b", Dense(16), "right",
+shares_with="dense_a")`` makes node ``dense_b`` use the very same
+:class:`Parameter` objects as ``dense_a`` (same kind and shapes, checked at
+build). Both uses add to the one gradient, ∂L/∂W = Σ over the uses of W; the
+parameter is listed, counted, updated and saved once, under the owner's name.
 """
 
 from __future__ import annotations
@@ -52,6 +58,12 @@ class Node:
     layer: Layer
     inputs: list[str] = field(default_factory=list)
     shape: Shape | None = None  # per-sample output shape, known after build
+    shares_with: str | None = None  # the node whose parameters this one uses (shared weights)
+
+
+def _param_shapes_text(layer: Layer) -> str:
+    """``"W (64, 16), b (16,)"``: a layer's parameter shapes in words (for messages)."""
+    return ", ".join(f"{k} {tuple(p.data.shape)}" for k, p in layer.params.items()) or "none"
 
 
 class Network:
@@ -70,8 +82,13 @@ class Network:
         self.input_ids.append(node_id)
         return node_id
 
-    def add(self, node_id: str, layer: Layer, inputs: "str | list[str] | None" = None) -> str:
-        """Add ``layer`` as node ``node_id`` fed by ``inputs`` (ids, in port order)."""
+    def add(self, node_id: str, layer: Layer, inputs: "str | list[str] | None" = None,
+            shares_with: str | None = None) -> str:
+        """Add ``layer`` as node ``node_id`` fed by ``inputs`` (ids, in port order).
+
+        ``shares_with``: the id of a node of the same kind whose weights this one
+        uses instead of its own (it may be added later; checked at build).
+        """
         if node_id in self.nodes:
             raise GraphError(f"There is already a node called {node_id!r}")
         inputs = [inputs] if isinstance(inputs, str) else list(inputs or [])
@@ -79,7 +96,7 @@ class Network:
             if src not in self.nodes:
                 raise GraphError(f"{node_id}: input {src!r} is not a node of this network")
         layer.name = node_id
-        self.nodes[node_id] = Node(node_id, layer, inputs)
+        self.nodes[node_id] = Node(node_id, layer, inputs, shares_with=shares_with)
         self.output_id = node_id  # the last node added is the output until told otherwise
         self.built = False
         return node_id
@@ -152,9 +169,43 @@ class Network:
             in_shapes = [self.nodes[s].shape for s in node.inputs]
             rng = np.random.default_rng([seed, index])
             node.shape = tuple(node.layer.build(in_shapes, self.backend.xp, self.backend.dtype, rng))
+        self._tie_shared_weights()
         self._compile_plan()
         self.built = True
         return self
+
+    def _weight_owner(self, node: Node) -> Node:
+        """The node whose parameters ``node`` shares; a plain :class:`GraphError` if it cannot."""
+        owner_id = node.shares_with
+        if owner_id not in self.nodes:
+            raise GraphError(f"{node.id}: shares weights with {owner_id!r}, which is not a node of this network")
+        if owner_id == node.id:
+            raise GraphError(f"{node.id}: a layer cannot share weights with itself")
+        owner = self.nodes[owner_id]
+        if owner.shares_with is not None:
+            raise GraphError(f"{node.id}: shares weights with {owner_id}, which itself shares the weights of "
+                             f"{owner.shares_with}: let {node.id} share with {owner.shares_with} directly")
+        if type(owner.layer) is not type(node.layer):
+            raise GraphError(f"{node.id}: only layers of the same kind can share weights, but {node.id} is "
+                             f"a {node.layer.kind} layer and {owner_id} a {owner.layer.kind} layer")
+        return owner
+
+    def _tie_shared_weights(self) -> None:
+        """Give every sharing node its owner's Parameter objects (after all layers are built).
+
+        The sharing layer made its own parameters in build; they are dropped here, so
+        both layers read and train one ``W``. The shapes must match exactly.
+        """
+        for node in self.nodes.values():
+            if node.shares_with is None:
+                continue
+            owner = self._weight_owner(node)
+            mine, theirs = _param_shapes_text(node.layer), _param_shapes_text(owner.layer)
+            if mine != theirs:
+                raise ShapeError(node.id, f"shares weights with {owner.id}, but it needs weights {mine} "
+                                          f"where {owner.id} has {theirs}: give both layers the same "
+                                          "settings and inputs of the same shape")
+            node.layer.params = dict(owner.layer.params)
 
     def _compile_plan(self) -> None:
         """Precompute integer wiring so a step does no dictionary work per node."""
@@ -175,6 +226,8 @@ class Network:
             fed_by_data = bool(srcs) and all(isinstance(self._layers[s], Input) for s in srcs)
             layer.input_grad_needed = not (fed_by_data and layer.num_inputs == 1 and not self.input_gradients)
         self._penalty_layers = [layer for layer in self._layers if hasattr(layer, "penalty_name")]
+        shared = {id(p) for n in self.nodes.values() if n.shares_with for p in n.layer.params.values()}
+        self._shares_weights = [any(id(p) in shared for p in layer.params.values()) for layer in self._layers]
         self._values: list[Any] = [None] * len(self.order)
 
     # -- running ------------------------------------------------------------
@@ -223,11 +276,15 @@ class Network:
         """
         grads: list[Any] = [None] * len(self._layers)
         grads[self._output_pos] = dy
+        written: set[int] = set()  # shared parameters whose grad this pass has already set
         for i in self._backward_plan:
             g = grads[i]
             if g is None:
                 continue
-            dx = self._layers[i].backward(g)
+            if self._shares_weights[i]:
+                dx = self._backward_adding_grads(self._layers[i], g, written)
+            else:
+                dx = self._layers[i].backward(g)
             if dx is None:  # a first layer that skipped ∂L/∂x (input_grad_needed False)
                 continue
             srcs = self._sources[i]
@@ -236,6 +293,23 @@ class Network:
             for s, d in zip(srcs, dx):
                 grads[s] = d if grads[s] is None else grads[s] + d
         return [grads[p] for p in self._input_pos]
+
+    @staticmethod
+    def _backward_adding_grads(layer: Layer, dy, written: set[int]):
+        """Backward of a layer whose weights another node also uses: the gradients add up.
+
+        A layer *assigns* ``p.grad`` (the gradient of its own use of ``p``). The first
+        user in this pass keeps that; each later user adds the total so far, so in
+        the end ``p.grad`` = Σ over all uses of ``p`` (for y = W·x₁ + W·x₂:
+        ∂L/∂W = δ·x₁ᵀ + δ·x₂ᵀ).
+        """
+        earlier = {key: p.grad for key, p in layer.params.items() if id(p) in written}
+        dx = layer.backward(dy)
+        for key, grad in earlier.items():
+            param = layer.params[key]
+            param.grad = param.grad + grad
+        written.update(id(p) for p in layer.params.values())
+        return dx
 
     def predict(self, *inputs):
         """Forward in evaluation mode, then back to the previous mode."""
@@ -263,9 +337,10 @@ class Network:
         self.train(False)
 
     def named_parameters(self) -> dict[str, Parameter]:
-        """``{"dense1.W": Parameter, …}`` in topological order."""
+        """``{"dense1.W": Parameter, …}`` in topological order; shared weights once, by their owner."""
         order = self.order if self.built else list(self.nodes)
-        return {f"{n}.{k}": p for n in order for k, p in self.nodes[n].layer.params.items()}
+        return {f"{n}.{k}": p for n in order if self.nodes[n].shares_with is None
+                for k, p in self.nodes[n].layer.params.items()}
 
     def parameters(self) -> list[Parameter]:
         return list(self.named_parameters().values())
@@ -276,24 +351,31 @@ class Network:
                 p.frozen = frozen
 
     def count_params(self) -> tuple[int, int]:
-        """``(trainable, non_trainable)`` for the whole network, from shapes alone."""
+        """``(trainable, non_trainable)`` for the whole network, from shapes alone (shared weights once)."""
         shapes = self.infer_shapes()
         total = [0, 0]
         for node in self.nodes.values():
             t, f = node.layer.count_params(*[shapes[s] for s in node.inputs])
+            if node.shares_with is not None:
+                t = 0  # counted with the owner
             total[0] += t
             total[1] += f
         return total[0], total[1]
 
     def summary(self) -> list[dict[str, Any]]:
-        """One row per node: id, kind, inputs, output shape, parameter counts."""
+        """One row per node: id, kind, inputs, output shape, parameter counts.
+
+        A node that shares weights counts 0 trainable parameters (its owner counts
+        them) and names its owner in ``shares_with``.
+        """
         shapes = self.infer_shapes()
         rows = []
         for node_id in self.topological_order():
             node = self.nodes[node_id]
             t, f = node.layer.count_params(*[shapes[s] for s in node.inputs])
             rows.append({"id": node_id, "kind": node.layer.kind, "inputs": list(node.inputs),
-                         "shape": shapes[node_id], "trainable": t, "non_trainable": f})
+                         "shape": shapes[node_id], "trainable": 0 if node.shares_with else t,
+                         "non_trainable": f, "shares_with": node.shares_with})
         return rows
 
     # -- instruments (no extra passes) --------------------------------------
@@ -336,10 +418,10 @@ class Network:
     def load_state_dict(self, state: dict[str, np.ndarray], strict: bool = True) -> None:
         """Load arrays saved by :meth:`state_dict`; shapes must match exactly."""
         targets: dict[str, tuple[Any, str, Any]] = {}
+        for name, p in self.named_parameters().items():  # shared weights once: both users see them
+            targets[name] = (p, "data", p.data)
         for node_id in self.order:
             layer = self.nodes[node_id].layer
-            for key, p in layer.params.items():
-                targets[f"{node_id}.{key}"] = (p, "data", p.data)
             for key, value in layer.buffers.items():
                 targets[f"{node_id}.{key}"] = (layer.buffers, key, value)
         missing = sorted(set(targets) - set(state))

@@ -114,6 +114,9 @@ def infer_shapes(graph: Graph, input_shapes: Mapping[str, Shape] | None = None) 
         except Exception as exc:  # the canvas must never crash on a half-built graph
             infos[node_id].shape = None
             infos[node_id].problems.append(f"could not work out the shape: {exc}")
+    for node_id in order:
+        if graph.node(node_id).params.get(SHARE):
+            _check_shared_weights(graph, node_id, infos)
     return GraphAnalysis(infos, order)
 
 
@@ -152,6 +155,54 @@ def _infer_node(graph: Graph, node_id: str, infos: dict[str, NodeInfo],
         info.trainable, info.non_trainable = (int(n) for n in layer.count_params(*in_shapes))
     except Exception as exc:
         info.problems.append(f"{spec.title}: could not count the parameters ({exc})")
+
+
+SHARE = "share_weights_with"  # the node parameter that ties a layer to another layer's weights
+
+
+def _check_shared_weights(graph: Graph, node_id: str, infos: dict[str, NodeInfo]) -> None:
+    """A layer that uses another layer's weights: the other one must exist, be of the same kind, own
+    its weights and need weights of the same shapes. Its parameters are counted once, by the owner."""
+    node, info = graph.node(node_id), infos[node_id]
+    info.trainable = 0
+    owner_id = node.params[SHARE]
+    clear = f"or clear 'Share weights with' on {node_id}"
+    if owner_id == node_id:
+        info.problems.append(f"{node.title} cannot share weights with itself: name another {node.title} "
+                             f"layer, {clear}")
+        return
+    if owner_id not in graph:
+        info.problems.append(f"{node.title} shares weights with {owner_id}, but there is no layer {owner_id}: "
+                             f"name another {node.title} layer, {clear}")
+        return
+    owner = graph.node(owner_id)
+    if owner.kind != node.kind:
+        info.problems.append(f"{node.title} shares weights with {owner_id}, but that is a {owner.title} layer: "
+                             f"only two {node.title} layers can share weights; name one, {clear}")
+        return
+    if owner.params.get(SHARE):
+        info.problems.append(f"{node.title} shares weights with {owner_id}, which itself uses the weights of "
+                             f"{owner.params[SHARE]}: share with {owner.params[SHARE]} directly")
+        return
+    mine, theirs = _weight_shapes(node, info), _weight_shapes(owner, infos[owner_id])
+    if mine is not None and theirs is not None and mine != theirs:
+        info.problems.append(f"{node.title} shares weights with {owner_id}, but needs weights {_weights_text(mine)} "
+                             f"where {owner_id} has {_weights_text(theirs)}: give both the same settings and "
+                             "inputs of the same shape")
+
+
+def _weight_shapes(node, info: NodeInfo) -> dict[str, Shape] | None:
+    """The shapes of a layer's weights for its current inputs (None while they are unknown)."""
+    if info.shape is None or not info.input_shapes:
+        return None
+    try:
+        return {k: tuple(v) for k, v in node.spec.build(node.params).param_shapes(*info.input_shapes).items()}
+    except Exception:  # its own problem is already on its card
+        return None
+
+
+def _weights_text(shapes: Mapping[str, Shape]) -> str:
+    return ", ".join(f"{name} {shape}" for name, shape in shapes.items())
 
 
 def _missing_ports(spec: LayerSpec, ports: list[int]) -> str | None:

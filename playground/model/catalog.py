@@ -275,6 +275,10 @@ RATE = _float("rate", 0.5, "Fraction dropped p, from 0 up to (not including) 1."
 RETURN_SEQ = _bool("return_sequences", False, "Output h_t at every time step (many-to-many, or to stack "
                    "another recurrent layer) instead of only the last one (many-to-one).",
                    title="Return sequences")
+SHARE_WEIGHTS = ParamSpec(
+    "share_weights_with", "node", None, "The id of another layer of the same kind and size (e.g. dense_1) "
+    "whose weights this layer uses instead of its own: both learn one set of weights, as the two towers of "
+    "a Siamese pair do. Empty: its own weights.", title="Share weights with", optional=True, to_layer=False)
 POOL = _int("pool_size", 2, "Window size k (a k×k window).", maximum=64, title="Pool size")
 POOL_STRIDE = _int("stride", None, "Step between windows; empty = the pool size (windows do not overlap).",
                    maximum=64, optional=True)
@@ -295,7 +299,7 @@ _register("input", "Input", "Core",
                         title="Shape from dataset", to_layer=False)))
 _register("dense", "Dense", "Core",
           "Fully connected layer y = xW + b: every input feeds every unit. W has one row per input and "
-          "one column per unit.", "layers.dense", "Dense", params=(UNITS, USE_BIAS, INIT))
+          "one column per unit.", "layers.dense", "Dense", params=(UNITS, USE_BIAS, INIT, SHARE_WEIGHTS))
 _register("flatten", "Flatten", "Core",
           "Lays every value of a sample out in one row: (C, H, W) → (C·H·W,). Put it between "
           "convolutions and Dense layers.", "layers.shape", "Flatten", example=((4, 3, 3),))
@@ -309,6 +313,15 @@ _register("permute", "Permute", "Core",
           "into (H, W, C).", "layers.shape", "Permute", example=((3, 5),),
           params=(ParamSpec("axes", "shape", (1, 0), "The new order of the axes, e.g. [1, 0].",
                             minimum=0, maximum=3),))
+_register("slice", "Slice", "Core",
+          "Keeps part of each sample: positions start … stop − 1 along one axis (counted from 0, batch left "
+          "out), e.g. the left half of an image. Two Slices let one input feed two branches, such as the two "
+          "images of a pair.", "layers.slicing", "Slice", example=((8,),),
+          params=(_int("axis", 0, "The axis to cut along: 0 for the features of a vector; for an image "
+                       "(C, H, W) 0 = channels, 1 = rows, 2 = columns.", minimum=0, maximum=3),
+                  _int("start", 0, "The first position kept (counted from 0).", minimum=0, maximum=100_000),
+                  _int("stop", 4, "One past the last position kept: start 0, stop 4 keeps 0, 1, 2, 3.",
+                       maximum=100_000)))
 
 # ============================================================================
 # Activations
@@ -376,7 +389,7 @@ DEPTH_MULT = _int("depth_multiplier", 1, "Filters per input channel.", maximum=6
 _register("conv2d", "Conv2D", "Convolution",
           "Slides f×f filters over the image: parameter sharing, one feature map per filter. Output size "
           "⌊(n + 2p − f)/s⌋ + 1; parameters (f·f·c_in + 1)·c_out.", "layers.conv", "Conv2D",
-          params=(FILTERS, KERNEL, STRIDE, PADDING, DILATION, USE_BIAS, CONV_INIT), example=IMAGE)
+          params=(FILTERS, KERNEL, STRIDE, PADDING, DILATION, USE_BIAS, CONV_INIT, SHARE_WEIGHTS), example=IMAGE)
 _register("depthwise_conv2d", "Depthwise Conv2D", "Convolution",
           "One filter per input channel (channels are not mixed); with a 1×1 Conv2D after it, a "
           "MobileNet block.", "layers.conv", "DepthwiseConv2D",
@@ -466,6 +479,10 @@ _register("concatenate", "Concatenate", "Merge",
           "Joins two or more inputs along their first axis (features, or channels for images): an "
           "Inception block.", "layers.merge", "Concatenate", inputs=("input 1", "input 2"),
           variable_inputs=True, example=((3,), (5,)))
+_register("abs_difference", "Absolute difference", "Merge",
+          "|a − b| element by element, for two inputs of the same shape: how far apart two embeddings are, "
+          "feature by feature. The head of a Siamese network compares its two towers with it.",
+          "layers.distance", "AbsDifference", inputs=("a", "b"), example=((4,), (4,)))
 
 # ============================================================================
 # Autoencoder

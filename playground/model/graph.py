@@ -406,6 +406,10 @@ class Graph:
             scratch._insert(node)
             mapping[old_id] = new_id
             new_nodes.append(node)
+        for node in new_nodes:  # a reference to a pasted node (shared weights) follows it to its copy
+            for spec in node.spec.params:
+                if spec.type == "node" and node.params.get(spec.name) in mapping:
+                    node.params[spec.name] = mapping[node.params[spec.name]]
         new_edges = []
         for ed in edges_data:
             source, target = ed["source"], ed["target"]

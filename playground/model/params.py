@@ -9,12 +9,14 @@ and lists in a file.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidParamError
 
-PARAM_TYPES = ("int", "float", "bool", "choice", "shape")
+PARAM_TYPES = ("int", "float", "bool", "choice", "shape", "node")
+NODE_REF = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,63}$")  # the graph's node id rule
 MAX_SHAPE_AXES = 4
 
 
@@ -23,12 +25,14 @@ class ParamSpec:
     """One setting of a layer kind.
 
     ``type`` is one of ``int``, ``float``, ``bool``, ``choice``, ``shape`` (a tuple
-    of whole numbers, e.g. an input shape ``(1, 28, 28)``). ``minimum``/``maximum``
-    bound numbers (and each entry of a shape); ``exclusive_max`` makes the upper
-    bound open (a drop rate is below 1). ``optional`` allows ``None`` (e.g. a pooling
-    stride that defaults to the pool size). ``arg`` is the engine constructor's
-    keyword when it differs from ``name``; ``to_layer=False`` keeps a setting in
-    the model only (such as whether an Input takes its shape from the dataset).
+    of whole numbers, e.g. an input shape ``(1, 28, 28)``), ``node`` (the id of
+    another node, e.g. the layer whose weights this one shares; empty text is
+    None). ``minimum``/``maximum`` bound numbers (and each entry of a shape);
+    ``exclusive_max`` makes the upper bound open (a drop rate is below 1).
+    ``optional`` allows ``None`` (e.g. a pooling stride that defaults to the pool
+    size). ``arg`` is the engine constructor's keyword when it differs from
+    ``name``; ``to_layer=False`` keeps a setting in the model only (such as
+    whether an Input takes its shape from the dataset).
     """
 
     name: str
@@ -121,6 +125,14 @@ class ParamSpec:
         if out.count(-1) > 1:
             raise InvalidParamError(f"{where}: only one axis can be -1 (worked out from the others)")
         return tuple(out)
+
+    def _coerce_node(self, value, where):
+        """A node id such as ``"dense_1"`` (whether that node exists is the analysis's concern)."""
+        if isinstance(value, str) and not value.strip() and self.optional:
+            return None
+        if not isinstance(value, str) or not NODE_REF.match(value.strip()):
+            raise InvalidParamError(f"{where} must be the id of a layer, such as dense_1, got {value!r}")
+        return value.strip()
 
     def _check_range(self, value, where, entry: bool = False) -> None:
         what = f"each entry of {where}" if entry else where

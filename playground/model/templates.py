@@ -15,12 +15,9 @@ canvas gives a network that trains as it is. :func:`template_project` makes a
 whole project: the network, the suggested dataset and settings that work.
 
 The body of every template has one entry (its first node) and one exit (its
-last node), so it can also be wired after an existing layer.
-
-Not in the gallery: a *Siamese* pair (two towers with shared weights, compared
-by a distance). The graph gives every node its own parameters and the engine
-has no way yet to tie two nodes to the same weights, so the two towers would
-learn different functions; it is left out until weight sharing exists.
+last node), so it can also be wired after an existing layer. The Siamese pair
+is the one exception on the way in: the Input feeds both of its towers
+(``feeds``), whose Dense layers share one set of weights.
 """
 
 from __future__ import annotations
@@ -49,6 +46,8 @@ class Template:
     ``input_shape`` its per-sample shape; ``loss`` goes on the Output node;
     ``settings`` are the training settings that make it learn (``optimizer``,
     ``lr``, ``epochs``, ``batch_size``, and optionally ``momentum``/``l2``).
+    ``feeds`` lists the body nodes an added Input is connected to (only the first
+    for every template but the Siamese pair, whose two towers both read the input).
     """
 
     key: str
@@ -60,6 +59,7 @@ class Template:
     loss: str
     body: Body = field(repr=False)
     settings: Mapping[str, Any] = field(default_factory=dict)
+    feeds: tuple[int, ...] = (0,)  # positions in the body that an added Input feeds (the first: the entry)
 
     def build(self, graph: Graph, x: float = 0.0, y: float = 0.0, ends: bool | None = None) -> list[str]:
         """Add this template's layers to ``graph`` at ``(x, y)``; return the new node ids in order.
@@ -80,7 +80,8 @@ class Template:
             raise RuntimeError(f"template {self.key!r}: its body must return every node it adds")
         ids = ([first] if first else []) + body
         if first is not None:
-            scratch.connect(first, body[0])
+            for entry in self.feeds:
+                scratch.connect(first, body[entry])
         if add_output:
             right = max(n.x for n in scratch) + COLUMN
             out = scratch.add_node("output", right, 0.0, {"loss": self.loss}).id
@@ -136,6 +137,28 @@ def _logistic(g: Graph) -> list[str]:
 
 def _mlp(g: Graph) -> list[str]:
     return _line(g, [_dense(16), "tanh", _dense(16), "tanh", _dense(1), "sigmoid"])
+
+
+def _tower(g: Graph, start: int, row: float, twin: list[str] | None = None) -> list[str]:
+    """Slice, Flatten, Dense 32, ReLU, Dense 16 on the digit in columns start … start + 7 of the pair.
+
+    With ``twin`` (the other tower's ids) each Dense uses the weights of the twin's Dense at its place.
+    """
+    share = (lambda i: {"share_weights_with": twin[i]}) if twin else (lambda i: {})
+    return _line(g, [("slice", {"axis": 2, "start": start, "stop": start + 8}), "flatten",
+                     _dense(32, **share(2)), "relu", _dense(16, **share(4))], row=row)
+
+
+def _siamese(g: Graph) -> list[str]:
+    """Two towers on the left and right digit of a (1, 8, 16) pair, compared by |a − b|."""
+    left = _tower(g, 0, -0.75)
+    right = _tower(g, 8, 0.75, twin=left)  # the same weights as the left tower
+    difference = join(g, "abs_difference", [left[-1], right[-1]], **_at(6))
+    head = _line(g, [_dense(1), "sigmoid"], after=difference, column=7.5)  # its card is wide
+    return [*left, *right, difference, *head]
+
+
+SIAMESE_FEEDS = (0, 5)  # the Input feeds the left tower's Slice (the entry) and the right tower's
 
 
 # ============================================================================
@@ -300,6 +323,17 @@ _ALL: tuple[Template, ...] = (
         "an MLP can separate the two interleaved moons that defeat logistic regression. Watch the hidden "
         "units' heat maps on the canvas: each is one bend of the final boundary.",
         _ref("moons", noise=0.1), (2,), "bce", _mlp, _settings(0.01, 100, 16)),
+    Template(
+        "siamese", "Siamese pair (shared weights)", "Classic",
+        "A Siamese network answers 'are these two the same?' (Bromley and LeCun used one to check "
+        "signatures in 1993). Each sample is a pair of 8×8 digits side by side; two Slice layers cut it "
+        "into the left and the right digit, and each goes through a tower (Flatten, Dense 32, ReLU, Dense "
+        "16) that turns it into an embedding of 16 numbers. The right tower's Dense layers share the left "
+        "tower's weights (see 'shares weights with' on their cards): one set of weights, trained by the "
+        "gradients of both towers added together, so both digits are measured with the same ruler. The "
+        "head takes |a − b| feature by feature and one sigmoid unit says 'same digit'. Because it learns a "
+        "distance instead of ten classes, such a network can compare things of a class it never saw.",
+        _ref("digit_pairs", n=3000), (1, 8, 16), "bce", _siamese, _settings(3e-3, 30, 64), SIAMESE_FEEDS),
     Template(
         "lenet5", "LeNet-5", "Convolutional",
         "LeCun's LeNet-5 (1998), the network that read cheques: two convolutions (6 then 16 filters of "

@@ -204,8 +204,18 @@ def _shape_editor(spec: ParamSpec, value: Any, name: str) -> Editor:
     return editor
 
 
+def _node_editor(spec: ParamSpec, value: Any, name: str) -> Editor:
+    """Another node's id (e.g. the layer whose weights this one shares); empty = none."""
+    line = QLineEdit()
+    line.setPlaceholderText("none (e.g. dense_1)")
+    editor = Editor(spec, line, lambda: line.text().strip() or None, lambda v: line.setText(v or ""))
+    editor.set_value(value)
+    line.editingFinished.connect(editor.commit)
+    return editor
+
+
 _MAKERS = {"int": _int_editor, "float": _float_editor, "bool": _bool_editor, "choice": _choice_editor,
-           "shape": _shape_editor}
+           "shape": _shape_editor, "node": _node_editor}
 
 
 def make_editor(spec: ParamSpec, value: Any = None, name: str | None = None) -> Editor:

@@ -20,7 +20,7 @@ def engine_module_or_skip(spec):
 
 def test_every_group_is_used_and_palette_is_in_group_order():
     assert [g for g, _ in palette()] == list(GROUPS)
-    assert kinds_in_group("Merge") == ["add", "concatenate"]
+    assert kinds_in_group("Merge") == ["add", "concatenate", "abs_difference"]
 
 
 def test_every_layer_named_in_the_brief_is_in_the_catalog():

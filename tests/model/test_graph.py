@@ -49,7 +49,7 @@ def test_ids_are_kind_and_number_and_never_reused_after_delete():
 def test_add_node_fills_defaults_and_checks_params():
     g = Graph()
     node = g.add_node("dense", 10, -5, {"units": 4})
-    assert node.params == {"units": 4, "use_bias": True, "init": "glorot_uniform"}
+    assert node.params == {"units": 4, "use_bias": True, "init": "glorot_uniform", "share_weights_with": None}
     assert (node.x, node.y) == (10.0, -5.0)
     with pytest.raises(InvalidParamError, match="units must be at least 1"):
         g.add_node("dense", params={"units": 0})

@@ -19,6 +19,7 @@ from playground.session.probes import evaluate
 QUICK = {
     "logistic_regression": ({"n": 200}, None, 10, "accuracy", 0.9),
     "mlp": ({"n": 200}, None, 40, "accuracy", 0.85),
+    "siamese": ({"n": 3000}, None, 10, "accuracy", 0.8),  # same digit or not: chance is 0.5
     "lenet5": ({"n": 400}, None, 3, "accuracy", 0.5),
     "alexnet": ({"n": 400}, None, 5, "accuracy", 0.4),
     "vgg_block": ({}, 500, 3, "accuracy", 0.5),
@@ -78,8 +79,8 @@ def test_paragraphs_titles_and_groups():
     for t in TEMPLATES.values():
         assert "\n" not in t.paragraph and 250 <= len(t.paragraph) <= 900, t.key  # one paragraph
         assert t.describe()["dataset"]["name"] == t.dataset.name
-    with pytest.raises(KeyError, match="Unknown template 'siamese'"):
-        get_template("siamese")
+    with pytest.raises(KeyError, match="Unknown template 'transformer'"):
+        get_template("transformer")
 
 
 def test_body_alone_wires_after_an_existing_layer_with_fresh_ids():

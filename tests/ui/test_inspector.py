@@ -104,7 +104,7 @@ def test_selecting_a_node_shows_its_parameters(setup):
     graph, stack, inspector, dense, inp, _ = setup
     inspector.show_selection([dense])
     assert inspector.title.text() == "Dense"
-    assert set(inspector.editors) == {"units", "use_bias", "init"}
+    assert set(inspector.editors) == {"units", "use_bias", "init", "share_weights_with"}
     assert "xW + b" in inspector.description.text()
     inspector.show_selection([dense, inp])
     assert inspector.editors == {} and "2 layers selected" in inspector.description.text()

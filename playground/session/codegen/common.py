@@ -109,6 +109,11 @@ def make_plan(project: Project, epochs: int | None = None) -> Plan:
     return plan
 
 
+def weights_owner(plan: Plan, node_id: str) -> str:
+    """The node whose weights ``node_id`` uses: itself, or the layer it shares weights with."""
+    return plan.node(node_id).params.get("share_weights_with") or node_id
+
+
 def branch_order(graph, start: str, keep: set[str]) -> list[str]:
     """The nodes of ``keep`` after ``start`` in a data-flow order that finishes one branch before
     the next (depth first), so a parallel block reads as a sequence of straight pieces."""

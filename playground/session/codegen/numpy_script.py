@@ -114,6 +114,9 @@ def _network(plan: Plan) -> tuple[dict[str, list[str]], list[str]]:
         imports.setdefault(module, []).append(cls_name)
         sources = plan.sources[node_id]
         wired = q(sources[0]) if len(sources) == 1 else literal(sources, tuples=False)
+        owner = plan.node(node_id).params.get("share_weights_with")
+        if owner:  # the very same weights as the owner's layer (a Siamese pair)
+            wired += f", shares_with={q(owner)}"
         lines.append(f"    net.add({q(node_id)}, {call}, {wired})  # → {shape_text(plan.shapes[node_id])}")
     lines += [f"    net.set_output({q(plan.exit_id)})",
               "    return net.build(backend, seed=SEED)  # the seed fixes the starting weights"]

@@ -22,6 +22,7 @@ from .common import (
     schedule_config,
     shape_text,
     variables,
+    weights_owner,
 )
 from .torch_layers import HELPER_NEEDS, HELPERS, PENALTY_KINDS, torch_layer
 
@@ -62,11 +63,17 @@ def _model_class(plan: Plan) -> tuple[list[str], set[str]]:
         layer = torch_layer(plan, node_id)
         helpers.update(layer.helpers)
         shape = shape_text(plan.shapes[node_id])
-        if layer.module is not None:
+        owner = weights_owner(plan, node_id)
+        if owner != node_id:  # shared weights: call the owner's module, make none of its own
+            if owner not in plan.order:
+                raise ExportError(f"Layer {node_id} shares the weights of {owner}, which does not feed the "
+                                  "Output: connect it, or clear 'Share weights with'")
+            layer.note = f"the same module (shared weights) as {node.title} {plan.names[owner]}"
+        elif layer.module is not None:
             init += _module_lines(name, layer, f"# {node.title} → {shape}")
         args = [values[s] for s in plan.sources[node_id]]
-        call = layer.call.format(*args, self=f"self.{name}")
-        note = "" if layer.module else f"  # {layer.note or node.title + ' → ' + shape}"
+        call = layer.call.format(*args, self=f"self.{plan.names[owner]}")
+        note = "" if layer.module and owner == node_id else f"  # {layer.note or node.title + ' → ' + shape}"
         forward.append(f"{values[node_id]} = {call}{note}")
         if node.kind in PENALTY_KINDS:
             penalties.append(f"self.{name}.penalty")
@@ -266,7 +273,7 @@ def _main(plan: Plan) -> list[str]:
     if s.validation_split == 0:
         lines.append("    x_val, y_val = x_train, y_train  # no validation part: report on the training data")
     lines.append("    model = Net().to(DEVICE)")
-    frozen = [plan.names[n] for n in hooks.frozen if n in plan.order]
+    frozen = list(dict.fromkeys(plan.names[weights_owner(plan, n)] for n in hooks.frozen if n in plan.order))
     for name in frozen:
         lines.append(f"    model.{name}.requires_grad_(False)  # frozen: keeps its starting weights")
     lines.append("    trainable = [p for p in model.parameters() if p.requires_grad]")

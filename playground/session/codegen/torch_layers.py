@@ -375,12 +375,23 @@ def _concatenate(plan, node_id, p, shapes):
     return TorchLayer(None, f"torch.cat([{items}], dim=1)", note="joined along features/channels")
 
 
+def _slice(plan, node_id, p, shapes):
+    index = ", ".join([":"] * (p["axis"] + 1) + [f"{p['start']}:{p['stop']}"])
+    return TorchLayer(None, f"{{0}}[{index}]", note=f"positions {p['start']} … {p['stop'] - 1} of axis {p['axis']}")
+
+
+def _abs_difference(plan, node_id, p, shapes):
+    return TorchLayer(None, "torch.abs({0} - {1})", note="|a − b| feature by feature")
+
+
 def _simple(module: str, **kw: Any):
     return lambda plan, node_id, p, shapes: TorchLayer(module.format(**p), **kw)
 
 
 _LAYERS = {
     "dense": _dense,
+    "slice": _slice,
+    "abs_difference": _abs_difference,
     "sequence_dense": _sequence_dense,
     "flatten": _simple("nn.Flatten()"),
     "reshape": _reshape,

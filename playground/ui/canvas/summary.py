@@ -133,6 +133,12 @@ def _recurrent(p):
     return parts
 
 
+def _slice(p):
+    """"columns 0 … 7": the positions kept (axes 1 and 2 are an image's rows and columns)."""
+    axis = {1: "rows", 2: "columns"}.get(p["axis"], f"axis {p['axis']}:")
+    return [f"{axis} {p['start']} … {p['stop'] - 1}"]
+
+
 def _output(p):
     spec = get_loss_spec(p.get("loss", "mse"))
     parts = [spec.title]
@@ -158,6 +164,7 @@ SUMMARIES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "sequence_dense": _units,
     "reshape": lambda p: [f"to {fmt_shape(tuple(p['shape']))}"],
     "permute": lambda p: [f"axes {fmt_shape(tuple(p['axes']))}"],
+    "slice": _slice,
     "conv2d": _conv,
     "separable_conv2d": _conv,
     "locally_connected2d": _conv,

@@ -19,6 +19,8 @@ def test_param_summary_reads_like_a_lecture_slide():
     assert param_summary("lstm", {"units": 32, "return_sequences": True}) == "32 units, every step"
     assert param_summary("sigmoid", {"steepness": 2.0}) == "λ = 2"
     assert param_summary("relu", {}) == ""
+    assert param_summary("slice", {"axis": 2, "start": 8, "stop": 16}) == "columns 8 … 15"
+    assert param_summary("slice", {"axis": 0, "start": 0, "stop": 4}) == "axis 0: 0 … 3"
     assert param_summary("output", {"loss": "huber", "huber_delta": 0.5, "mse_form": "mean"}) == "Huber, δ = 0.5"
 
 
