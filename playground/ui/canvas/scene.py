@@ -16,6 +16,17 @@ Signals
     A short confirmation for the status bar only ("Connected dense_1 → relu_1").
 ``node_activated(str)``
     A node was double-clicked (the inspector can focus it).
+``weights_requested(str, int, QPointF)``
+    The student asked to see a layer's weights: double-clicked an edge into it (unit
+    ``-1``), or a unit's heatmap on a card (that unit's index); the scene position of
+    the click, so the editor can open next to it. ``weight_editor.WeightEditing`` answers.
+``lock_changed(bool, str)``
+    Editing was locked (with the reason) or unlocked.
+``graph_replaced()``
+    :meth:`set_graph` showed another graph (File → Open, New).
+
+While the backpropagation step-through is open, :meth:`CanvasScene.show_step_values`
+writes its numbers on the cards and over the edges (:mod:`.items.step_values`).
 """
 
 from __future__ import annotations
@@ -34,8 +45,9 @@ from .interactions import SNAP_DISTANCE, ConnectInteraction, MoveTracker
 from .items.edge import EdgeItem
 from .items.node import NodeItem
 from .items.port import PortItem
+from .items.step_values import StepLabelItem
 from .items.style import CanvasStyle
-from .items.unit_maps import MapPopupItem, unit_images
+from .items.unit_maps import MapPopupItem, UnitMapsItem, unit_images
 from .layout import layered_positions
 from .summary import NodeInfo, analyse
 
@@ -48,6 +60,9 @@ class CanvasScene(QGraphicsScene):
     message = Signal(str)
     notice = Signal(str)
     node_activated = Signal(str)
+    weights_requested = Signal(str, int, QPointF)
+    graph_replaced = Signal()
+    lock_changed = Signal(bool, str)
 
     def __init__(self, graph: Graph, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
@@ -66,6 +81,8 @@ class CanvasScene(QGraphicsScene):
         self._move = MoveTracker(self)
         self._weights: Any = None
         self._unit_grid: Any = None
+        self._step_labels: dict[Edge, StepLabelItem] = {}
+        self._step_shown = False
         self._structure_changed = False
         self._routing_timer = QTimer(self)
         self._routing_timer.setSingleShot(True)
@@ -90,6 +107,7 @@ class CanvasScene(QGraphicsScene):
         """Show another graph (after File → Open); items are rebuilt from it."""
         _unlink(self._link)
         self._cancel_interaction()
+        self.clear_step_values()
         for item in list(self.edge_items.values()):
             self._drop_edge_item(item)
         for item in list(self.node_items.values()):
@@ -108,6 +126,7 @@ class CanvasScene(QGraphicsScene):
         self._link.update(graph=graph, handlers=handlers)
         self._structure_changed = False
         self.refresh_analysis()
+        self.graph_replaced.emit()
 
     def set_dataset_shapes(self, input_shapes: Mapping[str, tuple[int, ...]] | None = None,
                            target_shape: tuple[int, ...] | None = None) -> None:
@@ -180,8 +199,12 @@ class CanvasScene(QGraphicsScene):
         cards = {item: item.sceneBoundingRect() for item in self.node_items.values()}
         for item in self.edge_items.values():
             item.adjust(cards)
+        self._place_step_labels(cards)
 
     def _drop_edge_item(self, item: EdgeItem) -> None:
+        label = self._step_labels.pop(item.edge, None)
+        if label is not None and label.scene() is self:
+            self.removeItem(label)
         item.detach()
         self.edge_items.pop(item.edge, None)
         if item.scene() is self:
@@ -207,6 +230,8 @@ class CanvasScene(QGraphicsScene):
                 self.clear_weights()
             if self._unit_grid is not None:
                 self.clear_unit_maps()
+            if self._step_shown:
+                self.clear_step_values()
 
     def refresh_analysis(self) -> None:
         """Run shape inference over the whole graph and update every card."""
@@ -218,6 +243,9 @@ class CanvasScene(QGraphicsScene):
         self.infos = infos
         for node_id, item in self.node_items.items():
             item.set_info(infos.get(node_id, NodeInfo()))
+        for edge, item in self.edge_items.items():
+            target = infos.get(edge.target)
+            item.set_has_weights(bool(target is not None and target.params))
 
     # ------------------------------------------------------------------
     # looks
@@ -228,6 +256,8 @@ class CanvasScene(QGraphicsScene):
             item.set_style(style)
         for item in self.edge_items.values():
             item.set_style(style)
+        for label in self._step_labels.values():
+            label.set_style(style)
         self.update()
 
     def set_palette_style(self, palette: QPalette) -> None:
@@ -406,6 +436,7 @@ class CanvasScene(QGraphicsScene):
         for item in self.node_items.values():
             item.set_locked(self.locked)
         self.update()
+        self.lock_changed.emit(self.locked, self.lock_reason)
 
     # ------------------------------------------------------------------
     # trained values: edge weights and unit maps
@@ -421,6 +452,14 @@ class CanvasScene(QGraphicsScene):
         """
         stats = getattr(report_or_stats, "weight_stats", report_or_stats)
         self._weights = stats
+        self._colour_edges(stats)
+
+    @property
+    def weights_shown(self) -> bool:
+        """Whether the edges show trained weights (colour and width) now."""
+        return bool(self._weights)
+
+    def _colour_edges(self, stats: Mapping[str, Mapping[str, float]] | None) -> None:
         if not stats:
             for item in self.edge_items.values():
                 item.set_weight(None)
@@ -461,6 +500,76 @@ class CanvasScene(QGraphicsScene):
         self.show_unit_maps(None)
 
     # ------------------------------------------------------------------
+    # the backpropagation step-through's numbers
+    # ------------------------------------------------------------------
+    def show_step_values(self, values: Any) -> None:
+        """Write one stage of the step-through on the canvas (``None`` clears).
+
+        ``values`` is a ``teaching.stepthrough_view.CanvasValues`` (read by attribute
+        only): ``highlight`` (cards of the current stage, which glow), ``node_values``
+        (card → quantities with ``label``, ``values``, ``fresh``), ``edge_values`` (Dense
+        node → the matrix shown over the edge into it) and ``weight_stats`` (the edges'
+        colour and width, as in :meth:`show_weights`). Nodes the values do not name are
+        left blank; the trained-weight colours come back with :meth:`clear_step_values`.
+        """
+        if values is None:
+            self.clear_step_values()
+            return
+        highlight = set(getattr(values, "highlight", ()) or ())
+        node_values = getattr(values, "node_values", {}) or {}
+        for node_id, item in self.node_items.items():
+            item.set_step_values(node_values.get(node_id), node_id in highlight)
+        edge_values = getattr(values, "edge_values", {}) or {}
+        for edge, item in self.edge_items.items():
+            quantity = edge_values.get(edge.target)
+            label = self._step_labels.get(edge)
+            if quantity is None:
+                if label is not None:
+                    self.removeItem(self._step_labels.pop(edge))
+                continue
+            if label is None:
+                label = self._step_labels[edge] = StepLabelItem(item, self.style)
+                self.addItem(label)
+            label.set_values(quantity.label, quantity.values, bool(getattr(quantity, "fresh", False)))
+        self._colour_edges(getattr(values, "weight_stats", None) or self._weights)
+        self._step_shown = True
+        self._place_step_labels()
+        self.request_edge_routing()  # cards changed height: ports moved
+
+    def clear_step_values(self) -> None:
+        """Remove the step-through's numbers; edges show the trained weights again (if any)."""
+        if not self._step_shown:
+            return
+        self._step_shown = False
+        for item in self.node_items.values():
+            item.set_step_values(None)
+        for label in self._step_labels.values():
+            if label.scene() is self:
+                self.removeItem(label)
+        self._step_labels.clear()
+        self._colour_edges(self._weights)
+        self.request_edge_routing()
+
+    @property
+    def step_values_shown(self) -> bool:
+        return self._step_shown
+
+    def step_label(self, edge: Edge) -> StepLabelItem | None:
+        """The matrix label over ``edge`` while the step-through shows one (tests, screenshots)."""
+        return self._step_labels.get(edge)
+
+    def _place_step_labels(self, cards: dict | None = None) -> None:
+        """Each label above the two cards its edge joins, over the middle of the edge."""
+        if not self._step_labels:
+            return
+        for edge, label in self._step_labels.items():
+            item = self.edge_items.get(edge)
+            if item is None:
+                continue
+            rects = [cards[n] if cards else n.sceneBoundingRect() for n in (item.source_item, item.target_item)]
+            label.place(item.path().pointAtPercent(0.5), min(r.top() for r in rects))
+
+    # ------------------------------------------------------------------
     # mouse
     # ------------------------------------------------------------------
     def _cancel_interaction(self) -> None:
@@ -499,12 +608,28 @@ class CanvasScene(QGraphicsScene):
             self._move.release()
 
     def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._request_weights(event.scenePos()):
+            event.accept()
+            return
         node = self.node_at(event.scenePos())
         if node is not None:
             self.node_activated.emit(node.node_id)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
+
+    def _request_weights(self, pos: QPointF) -> bool:
+        """A double-click on an edge or on a unit's heatmap asks for the weights there."""
+        item = self.itemAt(pos, self._view_transform())
+        if isinstance(item, EdgeItem):
+            self.weights_requested.emit(item.edge.target, -1, pos)
+            return True
+        if isinstance(item, UnitMapsItem):
+            index = item.index_at(item.mapFromScene(pos))
+            if index is not None:
+                self.weights_requested.emit(item.node_item.node_id, index, pos)
+                return True
+        return False
 
     def _view_transform(self):
         views = self.views()

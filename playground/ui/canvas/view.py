@@ -14,7 +14,9 @@ Keys: Delete/Backspace delete the selection, Ctrl+C/X/V copy, cut and paste,
 Ctrl+A selects all, Ctrl+L lays the network out, Ctrl+= / Ctrl+- / Ctrl+0
 zoom in, out and to fit, Escape cancels a connection being dragged. Pan with
 the middle mouse button, with Space + drag, or with the scrollbars; zoom
-with Ctrl + wheel.
+with Ctrl + wheel. Double-clicking an edge into a layer with weights, or a unit's
+heatmap, emits ``weights_requested(node id, unit or −1, global point)`` (the
+window's ``weight_editor.WeightEditing`` opens the editor there).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QUndoStack
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
@@ -48,6 +50,7 @@ class CanvasView(QGraphicsView):
     message = Signal(str)  # for the status bar: refusals (also shown on the canvas) and confirmations
     node_activated = Signal(str)  # a card was double-clicked
     selection_changed = Signal(list)  # selected node ids, in graph order
+    weights_requested = Signal(str, int, QPoint)  # node id, unit (−1: the whole layer), global position
 
     def __init__(self, graph: Graph, undo_stack: QUndoStack | None = None, parent=None):
         super().__init__(parent)
@@ -58,6 +61,7 @@ class CanvasView(QGraphicsView):
         self.canvas_scene.message.connect(self._on_message)
         self.canvas_scene.notice.connect(self.message)
         self.canvas_scene.node_activated.connect(self.node_activated)
+        self.canvas_scene.weights_requested.connect(self._on_weights_requested)
         self.canvas_scene.selectionChanged.connect(self._on_selection_changed)
         self.canvas_scene.changed.connect(self._grow_scene_rect)
 
@@ -274,6 +278,17 @@ class CanvasView(QGraphicsView):
 
     def clear_unit_maps(self) -> None:
         self.canvas_scene.clear_unit_maps()
+
+    def show_step_values(self, values: Any) -> None:
+        """See :meth:`CanvasScene.show_step_values` (the step-through's numbers on the canvas)."""
+        self.canvas_scene.show_step_values(values)
+
+    def clear_step_values(self) -> None:
+        self.canvas_scene.clear_step_values()
+
+    def _on_weights_requested(self, node_id: str, unit: int, scene_pos: QPointF) -> None:
+        point = self.viewport().mapToGlobal(self.mapFromScene(scene_pos))
+        self.weights_requested.emit(node_id, unit, point)
 
     # ------------------------------------------------------------------
     # messages: to the window's status bar, and briefly on the canvas itself

@@ -17,9 +17,11 @@ every unit's calculation is written out line by line. Numbers show 4 significant
 each cell keeps the exact value (``VALUE_ROLE``) and shows it in its tooltip.
 
 For the canvas, :attr:`StepThroughView.canvas_values` sends a :class:`CanvasValues` at
-every stage: the nodes to highlight, a short text per node (z, h, δ so far) and per edge
-into a Dense layer (its weights, gradients or new weights), and weight statistics in the
-form ``NetworkScene.show_weights`` takes, so the main window can colour the edges.
+every stage (and again when the view is shown): the nodes to highlight, the numbers per card
+(b, z, h, δ so far) and per edge into a Dense layer (its weights, gradients or new weights),
+and weight statistics for the edges' colour and width; ``CanvasScene.show_step_values`` draws
+them. :attr:`StepThroughView.canvas_cleared` says when they should go (the view was closed or
+has nothing to show): the *Teach* menu connects both to the window's canvas.
 
 Use: ``StepThroughView(project=None, parent=None, sample=0)`` — give a project (it is
 compiled with the NumPy backend; trained weights are used when the project has them) or
@@ -29,6 +31,8 @@ optimizer) or :meth:`set_trace` (a ready ``StepThrough``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -72,14 +76,28 @@ PROJECT_OPTIMIZER, PLAIN_SGD = "project", "sgd"
 
 
 @dataclass
+class StepQuantity:
+    """One named vector or matrix the canvas shows: ``label`` (``"z"``, ``"δ"``, ``"∂L/∂W"``),
+    the exact ``values`` (host float64), and whether this very stage ``fresh``-ly computed them."""
+
+    label: str
+    values: np.ndarray
+    fresh: bool = False
+
+
+@dataclass
 class CanvasValues:
     """What the canvas can show for one stage of the step-through.
 
-    ``highlight``: node ids of the stage's layer(s). ``node_text``: node id → short text
-    (``"z = [0.38, 0.39]"``, ``"h = …"``, ``"δ = …"`` — everything known by this stage).
-    ``edge_text``: node id of a Dense layer → text for the edge(s) into it (its weights,
-    their gradients at a backward stage, the new values at the update). ``weight_stats``:
-    ``{"dense_1.W": {"mean": …, "abs_mean": …}}`` for ``NetworkScene.show_weights``.
+    ``highlight``: node ids of the stage's layer(s) (and the Output card at the loss).
+    ``node_values``: node id → the quantities its card shows, in order — a Dense card its bias
+    ``b`` (``b′`` after the update), net input ``z`` and error term ``δ``; an Activation card
+    ``h`` and ``∂L/∂h``; the Output card ``ŷ``, ``y`` and ``L`` — everything known by this stage.
+    ``edge_values``: Dense node id → the matrix for the edge into it (``W``, ``∂L/∂W`` once its
+    backward pass is done, ``W after the step`` at the update). ``node_text``/``edge_text``: the
+    same as one short line each (``"z = [0.378, 0.393]"``). ``weight_stats``:
+    ``{"dense_1.W": {"mean": …, "abs_mean": …}}`` (``CanvasScene.show_weights``' form) for the
+    edges' colour and width.
     """
 
     stage: int
@@ -88,6 +106,8 @@ class CanvasValues:
     node_text: dict[str, str] = field(default_factory=dict)
     edge_text: dict[str, str] = field(default_factory=dict)
     weight_stats: dict[str, dict[str, float]] = field(default_factory=dict)
+    node_values: dict[str, list[StepQuantity]] = field(default_factory=dict)
+    edge_values: dict[str, StepQuantity] = field(default_factory=dict)
 
 
 class StepThroughView(QWidget):
@@ -100,6 +120,7 @@ class StepThroughView(QWidget):
     """
 
     canvas_values = Signal(object)  # CanvasValues
+    canvas_cleared = Signal()  # closed, or nothing to show: the canvas drops the numbers
     stage_changed = Signal(int)
 
     def __init__(self, project=None, parent: QWidget | None = None, sample: int = 0):
@@ -112,6 +133,8 @@ class StepThroughView(QWidget):
         self._run = None
         self._source = None  # (net, loss, x, target, optimizer, lr) for set_network
         self._sgd_lr = 0.1
+        self._fingerprint: str | None = None  # of the project the trace was computed from
+        self.stale = False  # the network or its weights changed since
         self._build_ui()
         if project is not None:
             self.set_project(project, sample)
@@ -186,8 +209,23 @@ class StepThroughView(QWidget):
         self.stage_list.setMinimumWidth(self.stage_list.fontMetrics().horizontalAdvance("10. Backward · layer 10") + 30)
         self.stage_list.setMaximumWidth(self.stage_list.minimumWidth() + 60)
 
+        self.stale_label = QLabel("The network or its weights have changed since these numbers were computed.")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet("font-weight: bold;")
+        self.recompute_button = QPushButton("Recompute")
+        self.recompute_button.setToolTip("Step the same sample through the network as it is now")
+        self.recompute_button.clicked.connect(self.recompute)
+        set_font_size([self.stale_label, self.recompute_button], "label")
+        self.stale_bar = QWidget()
+        stale_row = QHBoxLayout(self.stale_bar)
+        stale_row.setContentsMargins(0, 0, 0, 0)
+        stale_row.addWidget(self.stale_label, 1)
+        stale_row.addWidget(self.recompute_button)
+        self.stale_bar.setVisible(False)
+
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.stale_bar)
         layout.addWidget(main, 1)
 
         self.back_button.clicked.connect(self.previous_stage)
@@ -207,7 +245,8 @@ class StepThroughView(QWidget):
             build_run,  # the session is needed only here
         )
 
-        self.project, self._source = project, None
+        self.project, self._source, self._fingerprint = project, None, None
+        self._set_stale(False)
         try:
             self._run = build_run(project, backend="numpy", epochs=1)
             if project.weights:
@@ -217,6 +256,7 @@ class StepThroughView(QWidget):
             self._show_error(f"Cannot build the network: {readable_error(exc)}")
             return False
         n = len(self._run.data.x_train)
+        self._fingerprint = project_fingerprint(project)
         self._block_inputs(True)
         self.sample_spin.setRange(1, max(1, n))
         self.sample_spin.setValue(min(max(0, int(sample)), n - 1) + 1)  # shown counting from 1
@@ -228,7 +268,8 @@ class StepThroughView(QWidget):
 
     def set_network(self, net, loss, x, target, optimizer=None, lr: float = 0.1) -> bool:
         """Step one sample ``x`` with ``target`` through ``net`` (``optimizer`` as in ``step_through``)."""
-        self.project, self._run = None, None
+        self.project, self._run, self._fingerprint = None, None, None
+        self._set_stale(False)
         self._source = (net, loss, x, target, optimizer, lr)
         self._block_inputs(True)
         self.sample_spin.setRange(1, 1)
@@ -337,7 +378,31 @@ class StepThroughView(QWidget):
         self._fill_tables(stage)
         self._share_width()
         self.stage_changed.emit(index)
-        self.canvas_values.emit(self.values_for_canvas(index))
+        if not self.stale:
+            self.canvas_values.emit(self.values_for_canvas(index))
+
+    # -- a changed network --------------------------------------------------------------------------
+    def check_stale(self, *_args) -> bool:
+        """Whether the project's network or weights changed since the numbers were computed (the
+        window calls this after every edit and run). Then the canvas is cleared and the view offers
+        *Recompute* — compiling the project again is left to the student's click."""
+        if self.project is None or self.trace is None or self._fingerprint is None:
+            return False
+        if not self.stale and project_fingerprint(self.project) != self._fingerprint:
+            self._set_stale(True)
+        return self.stale
+
+    def recompute(self) -> bool:
+        """Step the same sample through the project as it is now, staying at the same stage."""
+        if self.project is None:
+            return False
+        return self.set_project(self.project, self.sample_index)
+
+    def _set_stale(self, stale: bool) -> None:
+        self.stale = stale
+        self.stale_bar.setVisible(stale)
+        if stale:
+            self.canvas_cleared.emit()
 
     # -- tables ------------------------------------------------------------------------------------
     def _fill_tables(self, stage: Stage) -> None:
@@ -381,33 +446,21 @@ class StepThroughView(QWidget):
     # -- canvas ----------------------------------------------------------------------------------------
     def values_for_canvas(self, index: int | None = None) -> CanvasValues:
         """The :class:`CanvasValues` of stage ``index`` (default: the one shown)."""
-        trace = self.trace
         index = self.stage if index is None else index
-        stage = trace.stages[index]
-        values = CanvasValues(index, stage.kind, list(stage.node_ids))
-        done_forward = {s.layer for s in trace.stages[:index + 1] if s.kind == "forward"}
-        done_backward = {s.layer for s in trace.stages[:index + 1] if s.kind == "backward"}
-        updated = stage.kind == "update"
-        for k, layer in enumerate(trace.layers):
-            if k in done_forward:
-                values.node_text[layer.dense_id] = f"z = {vector(layer.z, 3, 4)}"
-                if layer.activation_id:
-                    values.node_text[layer.activation_id] = f"h = {vector(layer.h, 3, 4)}"
-            if k in done_backward:
-                values.node_text[layer.dense_id] += f"\nδ = {vector(layer.delta, 3, 4)}"
-            weights = layer.new_weights if updated else layer.weights
-            if updated:
-                values.edge_text[layer.dense_id] = f"W after the step = {vector(weights.ravel(), 3, 6)}"
-            elif k in done_backward:
-                values.edge_text[layer.dense_id] = f"∂L/∂W = {vector(layer.grad_weights.ravel(), 3, 6)}"
-            else:
-                values.edge_text[layer.dense_id] = f"W = {vector(weights.ravel(), 3, 6)}"
-            values.weight_stats[f"{layer.dense_id}.W"] = {"mean": float(np.mean(weights)),
-                                                          "abs_mean": float(np.mean(np.abs(weights)))}
-        if stage.kind in ("loss", "backward", "update"):
-            out = trace.layers[-1].activation_id or trace.layers[-1].dense_id
-            values.node_text[out] = values.node_text.get(out, "") + f"\nL = {trace.loss:.4g}"
-        return values
+        output_id = None
+        if self.project is not None and self.project.output_node() is not None:
+            output_id = self.project.output_node().id
+        return canvas_values(self.trace, index, output_id)
+
+    # -- shown and hidden: the canvas follows ------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.trace is not None and not self.check_stale():
+            self.canvas_values.emit(self.values_for_canvas())
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.canvas_cleared.emit()
 
     # -- empty and error states -----------------------------------------------------------------------
     def _show_nothing(self) -> None:
@@ -422,6 +475,7 @@ class StepThroughView(QWidget):
         self.title.setText("This network cannot be stepped through")
         self.explanation.setText(text)
         self._clear()
+        self.canvas_cleared.emit()
 
     def _set_empty(self, empty: bool) -> None:
         self.lower.setVisible(not empty)
@@ -439,6 +493,80 @@ class StepThroughView(QWidget):
         self.counter.setText("")
         self.back_button.setEnabled(False)
         self.next_button.setEnabled(False)
+
+
+def project_fingerprint(project) -> str:
+    """What the numbers depend on — the layers and their wiring (not where they sit), the settings,
+    the data, and the weights — as a short digest to compare."""
+    graph = project.graph.to_dict()
+    nodes = [{k: v for k, v in node.items() if k not in ("x", "y")} for node in graph["nodes"]]
+    digest = hashlib.sha1(json.dumps([nodes, graph["edges"], project.settings.to_dict(),
+                                      project.dataset.to_dict() if project.dataset is not None else None],
+                                     sort_keys=True, default=str).encode())
+    for attr in ("weights", "initial_weights"):
+        arrays = getattr(project, attr) or {}
+        for name in sorted(arrays):
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(arrays[name]).tobytes())
+        digest.update(b"|")
+    return digest.hexdigest()
+
+
+# -- what the canvas shows (a pure function of the trace) ------------------------------------------------------
+def canvas_values(trace: StepThrough, index: int, output_id: str | None = None) -> CanvasValues:
+    """Stage ``index`` of ``trace`` for the canvas; the loss goes on card ``output_id`` when given
+    (the graph's Output node), else on the last layer's card."""
+    stage = trace.stages[index]
+    done = trace.stages[:index + 1]
+    forward = {s.layer for s in done if s.kind == "forward"}
+    backward = {s.layer for s in done if s.kind == "backward"}
+    updated = stage.kind == "update"
+    values = CanvasValues(index, stage.kind, list(stage.node_ids))
+    cards = values.node_values
+    for k, layer in enumerate(trace.layers):
+        fresh_forward = stage.kind == "forward" and stage.layer == k
+        fresh_backward = stage.kind == "backward" and stage.layer == k
+        dense = cards.setdefault(layer.dense_id, [])
+        if layer.bias is not None:
+            dense.append(StepQuantity("b′", layer.new_bias, True) if updated else StepQuantity("b", layer.bias))
+        if k in forward:
+            dense.append(StepQuantity("z", layer.z, fresh_forward))
+            if layer.activation_id:
+                cards.setdefault(layer.activation_id, []).append(StepQuantity("h", layer.h, fresh_forward))
+        if k in backward:
+            if layer.activation_id:
+                cards[layer.activation_id].append(StepQuantity("∂L/∂h", layer.grad_h, fresh_backward))
+            dense.append(StepQuantity("δ", layer.delta, fresh_backward))
+        if updated:
+            values.edge_values[layer.dense_id] = StepQuantity("W after the step", layer.new_weights, True)
+        elif k in backward:
+            values.edge_values[layer.dense_id] = StepQuantity("∂L/∂W", layer.grad_weights, fresh_backward)
+        else:
+            values.edge_values[layer.dense_id] = StepQuantity("W", layer.weights, fresh_forward)
+        weights = layer.new_weights if updated else layer.weights
+        values.weight_stats[f"{layer.dense_id}.W"] = {"mean": float(np.mean(weights)),
+                                                      "abs_mean": float(np.mean(np.abs(weights)))}
+    if stage.kind in ("loss", "backward", "update"):
+        last = trace.layers[-1]
+        target = output_id or last.activation_id or last.dense_id
+        fresh = stage.kind == "loss"
+        if output_id:
+            cards.setdefault(output_id, []).extend([StepQuantity("ŷ", trace.output, fresh),
+                                                    StepQuantity("y", trace.target, fresh)])
+            if fresh:
+                values.highlight.append(output_id)
+        cards.setdefault(target, []).append(StepQuantity("L", np.array([trace.loss]), fresh))
+    for node_id, quantities in cards.items():
+        computed = [q for q in quantities if q.label not in ("b", "b′", "ŷ", "y")]
+        if computed:
+            values.node_text[node_id] = "\n".join(f"{q.label} = {_short(q)}" for q in computed)
+    for node_id, q in values.edge_values.items():
+        values.edge_text[node_id] = f"{q.label} = {vector(np.ravel(q.values), 3, 6)}"
+    return values
+
+
+def _short(q: StepQuantity) -> str:
+    return f"{float(q.values[0]):.4g}" if q.label == "L" else vector(q.values, 3, 4)
 
 
 # -- rows of the tables (pure functions of the trace, easy to test) -----------------------------------------

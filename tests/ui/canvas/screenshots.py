@@ -4,7 +4,9 @@
 
 Writes ``canvas_*.png``: a small classifier in the light and dark themes, one
 with wiring mistakes, a convolutional network, a connection being dragged,
-and the training look (locked, coloured weights, unit maps, one enlarged).
+the training look (locked, coloured weights, unit maps, one enlarged), the
+backpropagation step-through's numbers on the cards and edges, and the weight
+editor opened from an edge.
 """
 
 from __future__ import annotations
@@ -159,7 +161,61 @@ def shoot(out: str | Path = "/tmp/shots") -> list[Path]:
     maps = view.canvas_scene.node_items[ids[2]].unit_maps
     mouse(view, QMouseEvent.Type.MouseMove, maps.mapToScene(maps.map_rect(2).center()), button=NONE, buttons=NONE)
     save(view, "training")
+
+    view = step_values_view(app)
+    save(view, "step_values")
+    editor, view = weight_editor(app)
+    settle(app)
+    path = folder / "canvas_weight_editor.png"
+    editor.grab().save(str(path))
+    written.append(path)
+    editor.close()
+    view.close()
     return written
+
+
+def step_values_view(app) -> CanvasView:
+    """The classic 2-2-1 sigmoid example at "backward, hidden layer": δ, ∂L/∂h and ∂L/∂W on the canvas."""
+    from playground.engine.losses import MSE
+    from playground.ui.teaching import StepThroughView
+    from tests.ui.teaching.test_stepthrough_view import classic_net
+
+    graph = Graph()
+    nodes = [("input", "input", {"shape": (2,), "from_dataset": False}), ("dense1", "dense", {"units": 2}),
+             ("activation2", "sigmoid", {}), ("dense3", "dense", {"units": 1}), ("activation4", "sigmoid", {}),
+             ("output", "output", {"loss": "mse", "mse_form": "half_sum"})]
+    for i, (node_id, kind, params) in enumerate(nodes):
+        graph.add_node(kind, i * 280, 0, params=params, node_id=node_id)
+    for (a, *_), (b, *_) in zip(nodes, nodes[1:]):
+        graph.connect(a, b)
+    view = CanvasView(graph, QUndoStack())
+    view.resize(1500, 480)
+    view.show()
+    step = StepThroughView()
+    step.canvas_values.connect(view.show_step_values)
+    step.set_network(classic_net(), MSE("half_sum"), [0.05, 0.10], [0.01], lr=0.5)
+    step.show_stage(4)
+    settle(app)
+    view.zoom_fit()
+    return view
+
+
+def weight_editor(app):
+    """The editor of dense_1 (2 inputs × 6 units), opened by double-clicking the edge into it."""
+    from playground.model.project import Project
+    from playground.ui.canvas.weight_editor import WeightEditing
+
+    graph, ids = classifier()
+    graph.set_param(ids[1], "units", 6)
+    graph.set_param(ids[0], "from_dataset", False)  # no dataset here: the input's own shape (2,)
+    project = Project(graph=graph)
+    view = make(app, graph)
+    view.set_dataset_shapes({ids[0]: (2,)})
+    editing = WeightEditing(view, lambda: project, parent=view)
+    editor = editing.open(ids[1], -1, view.viewport().mapToGlobal(view.viewport().rect().center()))
+    editor.set_value(1, 2, -1.5)
+    editor.resize(max(editor.width(), 640), editor.height())
+    return editor, view
 
 
 if __name__ == "__main__":

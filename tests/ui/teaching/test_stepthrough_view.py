@@ -14,6 +14,7 @@ from playground.session.teaching.stepthrough import step_through
 from playground.session.teaching.text import num
 from playground.ui.teaching import CanvasValues, StepThroughView
 from playground.ui.teaching.common import VALUE_ROLE, column_of, column_values
+from tests.ui.test_main_window import answers, load_xor, make_window, qsettings  # noqa: F401  (fixtures)
 
 
 def col(table, header):
@@ -166,3 +167,141 @@ def test_cells_keep_the_exact_value_and_show_four_digits(qtbot, example):
     bias = view.units_table.item(0, column_of(view.units_table, "bias b"))
     assert bias.toolTip() == repr(bias.data(VALUE_ROLE))  # cells without a sentence show the exact value
     assert num(-0.29623, 4) == "−0.2962"  # typographic minus, 4 significant digits
+
+
+# -- the numbers on the canvas ---------------------------------------------------------------------------------
+def classic_canvas(qtbot):
+    """A canvas whose node ids are the classic net's engine ids (input, dense1, activation2, …)."""
+    from PySide6.QtGui import QUndoStack
+
+    from playground.model.graph import Graph
+    from playground.ui.canvas import CanvasView
+
+    graph = Graph()
+    nodes = [("input", "input", {"shape": (2,), "from_dataset": False}), ("dense1", "dense", {"units": 2}),
+             ("activation2", "sigmoid", {}), ("dense3", "dense", {"units": 1}), ("activation4", "sigmoid", {}),
+             ("output", "output", {"loss": "mse", "mse_form": "half_sum"})]
+    for i, (node_id, kind, params) in enumerate(nodes):
+        graph.add_node(kind, i * 300, 0, params=params, node_id=node_id)
+    for (a, *_), (b, *_) in zip(nodes, nodes[1:]):
+        graph.connect(a, b)
+    canvas = CanvasView(graph, QUndoStack())
+    qtbot.addWidget(canvas)
+    canvas.resize(1500, 500)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    return canvas
+
+
+def card(canvas, node_id):
+    return canvas.canvas_scene.node_items[node_id]
+
+
+def edge_into(canvas, node_id):
+    scene = canvas.canvas_scene
+    (edge,) = [e for e in scene.edge_items if e.target == node_id]
+    return scene.edge_items[edge], scene.step_label(edge)
+
+
+def test_the_canvas_shows_the_hand_numbers_of_the_classic_example_stage_by_stage(qtbot, show):
+    canvas = classic_canvas(qtbot)
+    view = show(StepThroughView())
+    view.canvas_values.connect(canvas.show_step_values)
+    view.canvas_cleared.connect(canvas.clear_step_values)
+    assert view.set_network(classic_net(), MSE("half_sum"), [0.05, 0.10], [0.01], lr=0.5)
+    # forward, layer 1: z = b + Σ x·w = (0.3775, 0.3925), h = σ(z); the weights over the edge into dense1
+    assert card(canvas, "dense1").step_text() == ["b = 0.35, 0.35", "z = 0.3775, 0.3925"]
+    assert card(canvas, "activation2").step_text() == ["h = 0.5933, 0.5969"]
+    assert card(canvas, "dense1").step_highlight and card(canvas, "activation2").step_highlight
+    assert not card(canvas, "dense3").step_highlight and card(canvas, "dense3").step_text() == ["b = 0.6"]
+    edge, label = edge_into(canvas, "dense1")
+    assert label.text().splitlines() == ["W  (2×2)", "0.15  0.25", "0.2  0.3"]
+    assert edge.weight is not None and edge.weight > 0  # coloured by the weights' sign …
+    thin, thick = edge.pen_width(), edge_into(canvas, "dense3")[0].pen_width()
+    assert thick > thin  # … and sized by their magnitude: mean |w| 0.425 into dense3, 0.225 into dense1
+
+    qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)  # forward, layer 2
+    qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)  # the loss
+    assert card(canvas, "activation4").step_text() == ["h = 0.7514", "L = 0.2748"]
+    qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)  # backward, output layer
+    assert card(canvas, "dense3").step_text() == ["b = 0.6", "z = 1.106", "δ = 0.1385"]
+    assert edge_into(canvas, "dense3")[1].text().splitlines() == ["∂L/∂W  (2×1)", "0.08217", "0.08267"]
+    qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)  # backward, hidden layer
+    assert card(canvas, "dense1").step_text()[-1] == "δ = 0.01337, 0.015"
+    assert card(canvas, "activation2").step_text() == ["h = 0.5933, 0.5969", "∂L/∂h = 0.0554, 0.06232"]
+    assert edge_into(canvas, "dense1")[1].text().splitlines()[1:] == ["0.0006684  0.0007498", "0.001337  0.0015"]
+    qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)  # the update: w5 ← 0.40 − 0.5·0.08217
+    assert edge_into(canvas, "dense3")[1].text().splitlines() == ["W after the step  (2×1)", "0.3589", "0.4087"]
+    assert card(canvas, "dense3").step_text()[0] == "b′ = 0.5308"
+    assert card(canvas, "dense1").step_text()[0] == "b′ = 0.3433, 0.3425"
+
+    qtbot.mouseClick(view.back_button, Qt.MouseButton.LeftButton)  # walking back takes the numbers back
+    assert card(canvas, "dense3").step_text()[0] == "b = 0.6"
+    assert edge_into(canvas, "dense3")[1].text().splitlines()[0] == "∂L/∂W  (2×1)"
+
+    view.close()  # closing the view clears the canvas
+    assert not canvas.canvas_scene.step_values_shown
+    assert all(not item.step_text() and not item.step_highlight for item in canvas.canvas_scene.node_items.values())
+    assert edge_into(canvas, "dense1")[1] is None and edge_into(canvas, "dense1")[0].weight is None
+
+
+def test_the_canvas_numbers_equal_the_engines_for_every_unit(qtbot, show):
+    """Every value on the cards is the trace's value with 4 significant digits (tooltip: all digits)."""
+    canvas = classic_canvas(qtbot)
+    view = show(StepThroughView())
+    view.canvas_values.connect(canvas.show_step_values)
+    view.set_network(classic_net(), MSE("half_sum"), [0.05, 0.10], [0.01], lr=0.5)
+    view.show_stage(4)
+    hidden = view.trace.layers[0]
+    shown = card(canvas, "dense1").step_text()
+    assert shown[1] == "z = " + ", ".join(num(v, 4) for v in hidden.z)
+    assert shown[2] == "δ = " + ", ".join(num(v, 4) for v in hidden.delta)
+    assert f"{hidden.delta[0]:.10g}" in card(canvas, "dense1").toolTip()
+
+
+def test_a_graph_edit_clears_the_numbers(qtbot, show):
+    canvas = classic_canvas(qtbot)
+    view = show(StepThroughView())
+    view.canvas_values.connect(canvas.show_step_values)
+    view.set_network(classic_net(), MSE("half_sum"), [0.05, 0.10], [0.01], lr=0.5)
+    assert canvas.canvas_scene.step_values_shown
+    canvas.canvas_scene.set_param("dense1", "units", 3)  # the numbers belong to the network as it was
+    assert not canvas.canvas_scene.step_values_shown and not card(canvas, "dense1").step_text()
+
+
+def test_teach_menu_step_through_writes_on_the_window_canvas(qtbot, make_window):  # noqa: F811
+    window = make_window()
+    load_xor(window)
+    window.menu_actions["step_through"].trigger()
+    view = window.teach.windows["step_through"]
+    trace, scene = view.trace, window.canvas.canvas_scene
+    z = ", ".join(num(v, 4) for v in trace.layers[0].z[:2])
+    assert any(line.startswith(f"z = {z}") for line in scene.node_items["dense_1"].step_text())
+    assert scene.node_items["dense_1"].step_highlight
+    qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    assert scene.node_items["dense_2"].step_highlight and not scene.node_items["dense_1"].step_highlight
+    assert scene.node_items["dense_2"].step_text()[-1] == f"z = {num(trace.layers[1].z[0], 4)}"
+    view.close()
+    assert not scene.step_values_shown and not scene.node_items["dense_2"].step_text()
+    window.menu_actions["step_through"].trigger()  # opened again: the numbers come back
+    assert scene.step_values_shown and scene.node_items["dense_2"].step_highlight
+
+
+def test_an_edit_in_the_window_makes_the_numbers_stale_until_recomputed(qtbot, make_window):  # noqa: F811
+    window = make_window()
+    load_xor(window)
+    window.menu_actions["step_through"].trigger()
+    view = window.teach.windows["step_through"]
+    scene = window.canvas.canvas_scene
+    before = view.trace.layers[1].z[0]
+    scene.move_nodes({"dense_2": ((900.0, 0.0), (900.0, 40.0))})  # moving a card changes nothing
+    assert not view.stale and scene.step_values_shown
+    editing = window.weight_editing.open("dense_2")
+    assert editing.set_value(8, 0, 1.5) is None  # the bias of the output unit: 0 → 1.5
+    assert view.stale and view.stale_bar.isVisible() and not scene.step_values_shown
+    view.next_stage()
+    assert not scene.step_values_shown  # out-of-date numbers stay off the canvas
+    qtbot.mouseClick(view.recompute_button, Qt.MouseButton.LeftButton)
+    assert not view.stale and not view.stale_bar.isVisible() and scene.step_values_shown
+    assert view.stage == 1 and view.trace.layers[1].z[0] == pytest.approx(before + 1.5, abs=1e-6)
+    assert view.trace.layers[1].bias[0] == 1.5

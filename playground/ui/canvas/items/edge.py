@@ -3,7 +3,9 @@
 Without weights it is drawn in a neutral colour. After :meth:`EdgeItem.set_weight`
 it is coloured like the browser playground (orange for a negative mean weight,
 blue for a positive one) and its width grows with the weights' magnitude.
-Clicking selects it; the Delete key removes it (through a command).
+Clicking selects it; the Delete key removes it (through a command). An edge into a
+layer with weights (``has_weights``, set by the scene) is where those weights act:
+double-clicking it opens the weight editor (``CanvasScene.weights_requested``).
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ class EdgeItem(QGraphicsItem):
         self.style = style
         self.weight: float | None = None  # signed summary of the weights on this edge
         self.weight_text = ""
+        self.has_weights = False  # the target layer has a weight matrix (double-click edits it)
         self.width_scale = 0.0  # 0 … 1 relative magnitude among the shown edges
         self.hovered = False
         self._path = QPainterPath()
@@ -163,6 +166,11 @@ class EdgeItem(QGraphicsItem):
         self._update_tooltip()
         self.update()
 
+    def set_has_weights(self, has_weights: bool) -> None:
+        if has_weights != self.has_weights:
+            self.has_weights = has_weights
+            self._update_tooltip()
+
     def pen_width(self) -> float:
         if self.weight is None:
             return BASE_WIDTH
@@ -180,6 +188,8 @@ class EdgeItem(QGraphicsItem):
             tip += f" (input '{self.target_item.input_port(e.port).name}')"
         if self.weight_text:
             tip += f"\n{self.weight_text}"
+        if self.has_weights:
+            tip += f"\nDouble-click to see and edit the weights of {e.target}"
         tip += "\nClick to select, Delete to remove"
         self.setToolTip(tip)
 

@@ -11,23 +11,29 @@ Layout (scene units, zoom 1)::
     ┃ 16 filters 3×3, same
     ┃ → (16, 8, 8)
     ┃ 160 params
+    ┃ ┌ z  0.3775, 0.3925  (step-through numbers, while it is open)
+    ┃ └ δ  0.01337, 0.015
     ┃ ▣▣▣▣▣▣▣▣            (unit maps, 2-D problems only)
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
 
 from ..summary import NodeInfo, fmt_count, fmt_shape, param_summary
 from .port import PortItem
-from .style import NODE_RADIUS, NODE_WIDTH, PADDING, STRIPE, UNIT_GAP, UNIT_MAP, CanvasStyle
+from .step_values import exact_text, value_tokens, wrap_values
+from .style import NODE_RADIUS, NODE_WIDTH, PADDING, STRIPE, UNIT_GAP, UNIT_MAP, CanvasStyle, mix
 from .unit_maps import UnitMapsItem
 
 BADGE_RADIUS = 10.0
 LINE_GAP = 3.0
 MAX_PROBLEM_LINES = 6  # the fix is usually at the end of the message: keep it visible
+MAX_STEP_LINES = 3  # wrapped lines per step-through quantity
+STEP_PAD = 5.0
+HALO = 6.0  # the glow round a card of the step-through's current stage
 
 
 class NodeItem(QGraphicsItem):
@@ -51,6 +57,11 @@ class NodeItem(QGraphicsItem):
         self._width = NODE_WIDTH
         self._height = 80.0
         self._problem_lines: list[str] = []
+        self._step: list[tuple[str, list[str], bool]] = []  # step-through: (label, values as text, fresh)
+        self._step_lines: list[list[str]] = []  # each quantity's values, wrapped to the card
+        self._step_rows: list[tuple[str, str, bool]] = []  # (label or "", line, fresh), as painted
+        self._step_tip = ""
+        self.step_highlight = False
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
@@ -73,6 +84,7 @@ class NodeItem(QGraphicsItem):
         self.help = spec.help
         self.has_output = spec.has_output
         self.summary = param_summary(node.kind, node.params)
+        self.shares_with = node.params.get("share_weights_with")  # a Siamese tower's twin
         self._spec = spec
         self._relayout()
 
@@ -102,6 +114,20 @@ class NodeItem(QGraphicsItem):
         self.unit_maps.set_images(images or [], total)
         self.unit_maps.setVisible(bool(images))
         self._relayout()
+
+    def set_step_values(self, quantities=None, highlight: bool = False) -> None:
+        """The step-through's numbers for this card: ``quantities`` with ``label``, ``values`` and
+        ``fresh`` (computed at the current stage: drawn bold); ``highlight`` the current stage's
+        cards. ``None`` removes them."""
+        quantities = list(quantities or [])
+        self._step = [(q.label, value_tokens(q.values), bool(q.fresh)) for q in quantities]
+        self._step_tip = "\n".join(exact_text(q.label, q.values) for q in quantities)
+        self.step_highlight = bool(highlight)
+        self._relayout()
+
+    def step_text(self) -> list[str]:
+        """The step-through numbers on the card, one ``"z = 0.3775, 0.3925"`` per quantity."""
+        return [f"{label} = {' '.join(lines)}" for (label, _v, _f), lines in zip(self._step, self._step_lines)]
 
     def set_style(self, style: CanvasStyle) -> None:
         self.style = style
@@ -166,8 +192,8 @@ class NodeItem(QGraphicsItem):
         return QRectF(0.0, 0.0, self._width, self._height)
 
     def boundingRect(self) -> QRectF:
-        m = BADGE_RADIUS + 3
-        return QRectF(-4, -m, self._width + 4 + m, self._height + m + 4)
+        m = max(BADGE_RADIUS + 3, HALO + 2)
+        return QRectF(-m, -m, self._width + 2 * m, self._height + 2 * m)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -186,6 +212,8 @@ class NodeItem(QGraphicsItem):
         lines = []
         if self.summary:
             lines.append((self.summary, s.body_font, s.text))
+        if self.shares_with:
+            lines.append((f"shares weights with {self.shares_with}", s.body_font, s.text))
         if self.has_output or self.kind == "output":
             lead = "→ " if self.has_output else "receives "
             lines.append((lead + fmt_shape(self.info.shape), s.body_font,
@@ -205,12 +233,16 @@ class NodeItem(QGraphicsItem):
         width = max(NODE_WIDTH, widest + self._text_left() + PADDING)
         if bool(self.unit_maps.images):
             width = max(width, self._text_left() + self.unit_maps.width() + PADDING)
+        width = max(width, self._text_left() + PADDING + self._step_min_width())
         self.prepareGeometryChange()
         self._width = width
         height = PADDING + title_fm.height() + LINE_GAP
         height += len(self._lines()) * (body_fm.height() + LINE_GAP)
         self._problem_lines = self._wrap(self._note()[1], small_fm)
         height += len(self._problem_lines) * small_fm.height()
+        self._step_rows = self._wrap_step(small_fm)
+        if self._step_rows:
+            height += 2 * STEP_PAD + len(self._step_rows) * small_fm.height() + LINE_GAP
         if bool(self.unit_maps.images):
             self.unit_maps.setPos(self._text_left(), height + 2)
             height += UNIT_MAP + 2 * UNIT_GAP + 2
@@ -239,7 +271,39 @@ class NodeItem(QGraphicsItem):
             lines = lines[:MAX_PROBLEM_LINES - 1] + [fm.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
         return [fm.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
 
+    def _step_fonts(self) -> tuple[QFont, QFont]:
+        bold = QFont(self.style.small_font)
+        bold.setBold(True)
+        return bold, self.style.small_font
+
+    def _step_label_width(self) -> float:
+        bold = QFontMetricsF(self._step_fonts()[0])
+        return max((bold.horizontalAdvance(label) for label, _v, _f in self._step), default=0.0) + 8
+
+    def _step_min_width(self) -> float:
+        """Room for the labels and two values side by side (cards widen a little for that)."""
+        if not self._step:
+            return 0.0
+        bold, plain = (QFontMetricsF(f) for f in self._step_fonts())
+        pairs = [(bold if fresh else plain).horizontalAdvance(", ".join(tokens[:2]) + ",")
+                 for _label, tokens, fresh in self._step]
+        return 2 * STEP_PAD + self._step_label_width() + max(pairs)
+
+    def _wrap_step(self, fm: QFontMetricsF) -> list[tuple[str, str, bool]]:
+        """Each quantity's values wrapped after a comma to the width beside its label."""
+        width = self._text_width() - 2 * STEP_PAD - self._step_label_width()
+        bold, plain = (QFontMetricsF(f) for f in self._step_fonts())
+        self._step_lines, rows = [], []
+        for label, tokens, fresh in self._step:
+            lines = wrap_values(tokens, width, (bold if fresh else plain).horizontalAdvance, MAX_STEP_LINES)
+            self._step_lines.append(lines)
+            rows += [(label if i == 0 else "", line, fresh) for i, line in enumerate(lines)]
+        return rows
+
     def _update_tooltip(self) -> None:
+        if self._step_tip:
+            self.setToolTip(f"{self.title} ({self.node_id}), this step:\n{self._step_tip}")
+            return
         kind, note = self._note()
         if kind in ("problem", "warning"):
             self.setToolTip(note)
@@ -259,12 +323,18 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
 
         # card with a soft shadow
+        if self.step_highlight:  # the step-through's current stage glows
+            halo = QColor(s.highlight)
+            halo.setAlpha(70)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(halo)
+            painter.drawRoundedRect(rect.adjusted(-HALO, -HALO, HALO, HALO), NODE_RADIUS + HALO, NODE_RADIUS + HALO)
         painter.setPen(Qt.PenStyle.NoPen)
         shadow = QColor(0, 0, 0, 70 if s.dark else 28)
         painter.setBrush(shadow)
         painter.drawRoundedRect(rect.translated(0, 2.5), NODE_RADIUS, NODE_RADIUS)
         fill = s.error_card if self.problem else s.card
-        if selected:
+        if selected or self.step_highlight:
             border = QPen(s.highlight, 3.0)
         elif self.problem:
             border = QPen(s.error, 2.5)
@@ -330,6 +400,30 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QRectF(left, y, width, small_fm.height()),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
             y += small_fm.height()
+        if self._step_rows:
+            self._paint_step(painter, left, y + LINE_GAP, width)
+
+    def _paint_step(self, painter: QPainter, left: float, top: float, width: float) -> None:
+        """The step-through's numbers in a tinted box: labels in a column, fresh ones bold."""
+        s = self.style
+        fm = QFontMetricsF(s.small_font)
+        box = QRectF(left, top, width, 2 * STEP_PAD + len(self._step_rows) * fm.height())
+        painter.setPen(QPen(mix(s.card, s.highlight, 0.35), 1.0))
+        painter.setBrush(mix(s.card, s.highlight, 0.09 if self.step_highlight else 0.05))
+        painter.drawRoundedRect(box, 5, 5)
+        label_width = self._step_label_width()
+        bold = self._step_fonts()[0]
+        y = top + STEP_PAD
+        for label, line, fresh in self._step_rows:
+            painter.setFont(bold)
+            painter.setPen(s.highlight if fresh else s.muted)
+            painter.drawText(QRectF(left + STEP_PAD, y, label_width, fm.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.setFont(bold if fresh else s.small_font)
+            painter.setPen(s.text)
+            painter.drawText(QRectF(left + STEP_PAD + label_width, y, width - 2 * STEP_PAD - label_width,
+                                    fm.height()), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+            y += fm.height()
 
     def _paint_badge(self, painter: QPainter) -> None:
         s = self.style
@@ -354,7 +448,7 @@ class NodeItem(QGraphicsItem):
     def text(self) -> str:
         """Everything the card says, one line each (tests read this)."""
         lines = [f"{self.title} {self.node_id}"] + [t for t, _f, _c in self._lines()] + self._problem_lines
-        return "\n".join(lines)
+        return "\n".join(lines + self.step_text())
 
     # ------------------------------------------------------------------
     # Qt hooks

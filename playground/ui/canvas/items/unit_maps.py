@@ -3,7 +3,8 @@
 Like the browser TensorFlow Playground: for a 2-D dataset every unit of a
 small layer is drawn as a little picture of its output over the input plane
 (orange negative, blue positive). Hovering one shows it enlarged in a popup
-above everything else, with the unit's number and value range.
+above everything else, with the unit's number and value range; double-clicking one
+opens the weight editor on that unit's column (``CanvasScene.weights_requested``).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class UnitMapsItem(QGraphicsItem):
         self.more = 0  # units not shown (a layer wider than MAX_UNIT_MAPS)
         self.hovered: int | None = None
         self.setAcceptHoverEvents(True)
+        self.setToolTip("Hover over a unit to enlarge it; double-click it to see and edit its weights and bias")
 
     def set_images(self, images: list[QImage], total: int | None = None) -> None:
         """Show ``images``; ``total`` is the layer's unit count when more exist than are shown."""
