@@ -4,7 +4,8 @@ Inside the zip::
 
     project.json    indented JSON: {"app": "network-playground", "format_version": 1, …}
     weights.npz     every array (np.savez; read back with allow_pickle=False):
-                      weights/<name>, initial_weights/<name>, optimizer_state/<i>, history/<i>
+                      weights/<name>, initial_weights/<name>, optimizer_state/<i>, history/<i>,
+                      kept_runs/<run>/<i> (runs kept for Compare runs; the key is left out when none)
     thumbnail.png   optional picture of the canvas
 
 Loading has four stages, each turning any failure into one
@@ -39,7 +40,7 @@ import numpy as np
 from .. import __version__
 from .errors import ModelError, ProjectFileError
 from .graph import Graph
-from .project import PNG_SIGNATURE, Project, check_history, check_locks
+from .project import PNG_SIGNATURE, KeptRun, Project, check_hidden, check_history, check_locks
 from .settings import DatasetRef, TrainingSettings
 
 APP_ID = "network-playground"
@@ -51,9 +52,9 @@ WEIGHTS_NPZ = "weights.npz"
 THUMBNAIL_PNG = "thumbnail.png"
 MAX_JSON_BYTES = 64 * 2**20
 MAX_MEMBER_BYTES = 2 * 2**30
-ARRAY_GROUPS = ("weights", "initial_weights", "optimizer_state", "history")
+ARRAY_GROUPS = ("weights", "initial_weights", "optimizer_state", "history", "kept_runs")
 TOP_KEYS = {"app", "format_version", "saved_with", "title", "description", "graph", "settings", "dataset",
-            "lecturer", "weights", "initial_weights", "optimizer_state", "history"}
+            "lecturer", "weights", "initial_weights", "optimizer_state", "history", "kept_runs"}
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: the same project gives the same bytes
 
 # Errors that reading a damaged zip or .npy can raise from the standard library / NumPy.
@@ -146,8 +147,7 @@ def project_to_data(project: Project) -> tuple[dict[str, Any], dict[str, np.ndar
         "graph": project.graph.to_dict(),
         "settings": project.settings.to_dict(),
         "dataset": project.dataset.to_dict() if project.dataset is not None else None,
-        "lecturer": ({"student_editable": list(project.student_editable)}
-                     if project.student_editable is not None else None),
+        "lecturer": _lecturer_data(project),
     }
     for group in ("weights", "initial_weights"):
         weights = getattr(project, group)
@@ -168,7 +168,34 @@ def project_to_data(project: Project) -> tuple[dict[str, Any], dict[str, np.ndar
             key = f"history/{i}"
             arrays[key] = np.asarray(points, dtype=np.float64).reshape(-1, 2)
             data["history"][name] = {"$array": key}
+    if project.kept_runs:  # left out when none, so such files read the same as before runs were kept
+        data["kept_runs"] = _kept_runs_data(project.kept_runs, arrays)
     return data, arrays
+
+
+def _kept_runs_data(runs: list[KeptRun], arrays: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    """``[{"label", "summary", "history": {series: {"$array": "kept_runs/<run>/<i>"}}}, …]``."""
+    out = []
+    for r, run in enumerate(runs):
+        series = {}
+        for i, (name, points) in enumerate(run.history.items()):
+            key = f"kept_runs/{r}/{i}"
+            arrays[key] = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+            series[name] = {"$array": key}
+        out.append({"label": run.label, "summary": run.summary, "history": series})
+    return out
+
+
+def _lecturer_data(project: Project) -> dict[str, Any] | None:
+    """``{"student_editable": [...] or null, "hidden": [...]}``; ``"hidden"`` only when something is
+    hidden, so a file that only locks settings reads the same as before hiding existed."""
+    if not project.classroom:
+        return None
+    locks = list(project.student_editable) if project.student_editable is not None else None
+    data: dict[str, Any] = {"student_editable": locks}
+    if project.hidden_controls:
+        data["hidden"] = list(project.hidden_controls)
+    return data
 
 
 _SCALAR = r"(?:-?[0-9][0-9.eE+\-]*|true|false|null|NaN|-?Infinity)"
@@ -474,11 +501,15 @@ def build_project(data: dict, members: Mapping[str, Any]) -> Project:
         project.optimizer_state = _decode_tree(data["optimizer_state"], "optimizer_state", arrays, used, 0)
     if data.get("history") is not None:
         project.history = _history_from(data["history"], arrays, used)
+    if data.get("kept_runs") is not None:
+        project.kept_runs = _kept_runs_from(data["kept_runs"], arrays, used)
     lecturer = data.get("lecturer")
     if lecturer is not None:
-        if not isinstance(lecturer, dict) or set(lecturer) != {"student_editable"}:
-            raise ProjectFileError("project.json: 'lecturer' must be {\"student_editable\": [...]}.")
-        project.student_editable = _section(lecturer, "student_editable", check_locks, required=True)
+        if not isinstance(lecturer, dict) or not set(lecturer) <= {"student_editable", "hidden"}:
+            raise ProjectFileError("project.json: 'lecturer' must be {\"student_editable\": [...], "
+                                   "\"hidden\": [...]}.")
+        project.student_editable = _section(lecturer, "student_editable", check_locks)
+        project.hidden_controls = _section(lecturer, "hidden", check_hidden) or []
     extra = sorted(set(arrays) - used)
     if extra:
         raise ProjectFileError(f"The file is damaged: {WEIGHTS_NPZ} holds array(s) project.json does not "
@@ -548,6 +579,33 @@ def _history_from(history: Any, arrays: dict, used: set) -> dict[str, list[list[
         return check_history(out)
     except ModelError as exc:
         raise ProjectFileError(f"The file is damaged: {exc}") from exc
+
+
+KEPT_RUN_KEYS = {"label", "summary", "history"}
+
+
+def _kept_runs_from(runs: Any, arrays: dict, used: set) -> list[KeptRun]:
+    if not isinstance(runs, list):
+        raise ProjectFileError("project.json: 'kept_runs' must be a list of runs kept for Compare runs.")
+    kept = []
+    for i, run in enumerate(runs, 1):
+        if not isinstance(run, dict) or set(run) != KEPT_RUN_KEYS:
+            raise ProjectFileError(f"project.json: kept run {i} must be {{\"label\": …, \"summary\": …, "
+                                   "\"history\": {…}}; it was edited by hand incorrectly.")
+        label, history = run["label"], run["history"]
+        if not isinstance(label, str) or not isinstance(run["summary"], str):
+            raise ProjectFileError(f"project.json: kept run {i} needs a text label and summary.")
+        if not isinstance(history, dict):
+            raise ProjectFileError(f"project.json: kept run {label!r}: 'history' must map series names "
+                                   "to arrays.")
+        series = {}
+        for name, ref in history.items():
+            if not isinstance(ref, dict) or set(ref) != {"$array"}:
+                raise ProjectFileError(f"project.json: kept run {label!r}: history[{name!r}] must be "
+                                       "{\"$array\": …}.")
+            series[name] = _take(arrays, ref["$array"], used, f"kept run {label!r}, series {name!r}")
+        kept.append(KeptRun(label, run["summary"], series))
+    return kept
 
 
 def _reason(exc: BaseException) -> str:

@@ -9,6 +9,8 @@ Arrays are host NumPy arrays keyed by the engine's stable names
 Lecturer locks: ``student_editable`` lists the settings (dotted paths such as
 ``"optimizer.lr"``, whole sections such as ``"optimizer"``, or ``"graph"`` and
 ``"dataset"``) that students may change; ``None`` means everything is open.
+``hidden_controls`` names parts of the window students do not see (:data:`HIDEABLE_CONTROLS`,
+e.g. ``"palette"`` or ``"gradient_check"``); empty means nothing is hidden.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ def _lock_targets() -> set[str]:
 
 
 LOCK_TARGETS = frozenset(_lock_targets())
+# parts of the window a lecturer can hide from students (the UI maps each name to its widgets)
+HIDEABLE_CONTROLS = ("palette", "dataset_panel", "locked_settings", "presets", "templates", "step_through",
+                     "gradient_check", "diagnostics", "code_export")
 
 
 @dataclass(eq=False)
@@ -53,6 +58,8 @@ class Project:
     history: dict[str, list[list[float]]] | None = None
     student_editable: list[str] | None = None
     thumbnail: bytes | None = None
+    hidden_controls: list[str] = field(default_factory=list)
+    kept_runs: list[KeptRun] = field(default_factory=list)  # runs kept for Compare runs, in order
 
     # -- questions ------------------------------------------------------------
     def output_node(self) -> Node | None:
@@ -71,6 +78,15 @@ class Project:
         allowed = set(self.student_editable)
         parts = setting.split(".")
         return any(".".join(parts[:i]) in allowed for i in range(1, len(parts) + 1))
+
+    @property
+    def classroom(self) -> bool:
+        """Whether a lecturer locked settings or hid controls (a classroom project)."""
+        return self.student_editable is not None or bool(self.hidden_controls)
+
+    def hides(self, control: str) -> bool:
+        """Whether ``control`` (a :data:`HIDEABLE_CONTROLS` name) is hidden from students."""
+        return control in self.hidden_controls
 
     @property
     def trained(self) -> bool:
@@ -123,6 +139,8 @@ class Project:
             self.history = check_history(self.history)
         if self.student_editable is not None:
             self.student_editable = check_locks(self.student_editable)
+        self.hidden_controls = check_hidden(self.hidden_controls)
+        self.kept_runs = check_kept_runs(self.kept_runs)
         if self.thumbnail is not None and not (isinstance(self.thumbnail, bytes)
                                                and self.thumbnail.startswith(PNG_SIGNATURE)):
             raise ProjectError("the thumbnail must be PNG image bytes")
@@ -211,3 +229,53 @@ def check_locks(locks: Any) -> list[str]:
         raise ProjectError(f"student_editable names unknown setting(s) {', '.join(map(repr, unknown))}; use "
                            "names such as 'optimizer.lr', 'batch_size', 'graph' or 'dataset'")
     return list(dict.fromkeys(locks))
+
+
+def check_hidden(controls: Any) -> list[str]:
+    """Names of :data:`HIDEABLE_CONTROLS`, each once."""
+    if not isinstance(controls, (list, tuple)) or not all(isinstance(x, str) for x in controls):
+        raise ProjectError("hidden controls must be a list of names such as 'palette'")
+    unknown = [x for x in controls if x not in HIDEABLE_CONTROLS]
+    if unknown:
+        raise ProjectError(f"unknown hidden control(s) {', '.join(map(repr, unknown))}; known: "
+                           f"{', '.join(HIDEABLE_CONTROLS)}")
+    return list(dict.fromkeys(controls))
+
+
+MAX_KEPT_RUNS = 200
+MAX_LABEL = 200
+
+
+@dataclass(frozen=True)
+class KeptRun:
+    """A run kept for *Compare runs*: its label, its settings in words, and its curves
+    (``{series name: [[iteration, value], …]}``, as :attr:`Project.history`)."""
+
+    label: str
+    summary: str
+    history: dict[str, list[list[float]]]
+
+
+def check_kept_runs(runs: Any) -> list[KeptRun]:
+    """A list of :class:`KeptRun` with distinct, non-empty labels and proper histories."""
+    if not isinstance(runs, (list, tuple)):
+        raise ProjectError("kept runs must be a list")
+    if len(runs) > MAX_KEPT_RUNS:
+        raise ProjectError(f"at most {MAX_KEPT_RUNS} runs can be kept, found {len(runs)}")
+    out, labels = [], set()
+    for i, run in enumerate(runs, 1):
+        if not isinstance(run, KeptRun):
+            raise ProjectError(f"kept run {i} must be a KeptRun (label, summary, history)")
+        if not isinstance(run.label, str) or not run.label.strip() or len(run.label) > MAX_LABEL:
+            raise ProjectError(f"kept run {i}: the label must be text of 1 to {MAX_LABEL} characters")
+        if run.label in labels:
+            raise ProjectError(f"kept run {i}: the label {run.label!r} is used twice")
+        if not isinstance(run.summary, str) or len(run.summary) > MAX_TEXT:
+            raise ProjectError(f"kept run {run.label!r}: the summary must be text")
+        try:
+            history = check_history(run.history)
+        except ProjectError as exc:
+            raise ProjectError(f"kept run {run.label!r}: {exc}") from None
+        labels.add(run.label)
+        out.append(KeptRun(run.label, run.summary, history))
+    return out

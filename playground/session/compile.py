@@ -43,6 +43,7 @@ class Run:
     trainer: Trainer
     dataset: Dataset
     data: TrainData
+    initial_weights: dict[str, np.ndarray] | None = None  # host copies from before the first batch
 
 
 def load_data(project: Project) -> Dataset:
@@ -85,7 +86,8 @@ def build_network(project: Project, backend: Backend, input_shapes: dict[str, tu
         if node.kind == "input":
             net.add_input(node_id, input_shapes[node_id])
             continue
-        net.add(node_id, node.spec.build(node.params), graph.inputs_of(node_id))
+        net.add(node_id, node.spec.build(node.params), graph.inputs_of(node_id),
+                shares_with=node.params.get("share_weights_with"))
     sources = graph.inputs_of(output.id)
     if not sources:
         raise CompileError("Nothing is connected to the Output node.")
@@ -154,7 +156,11 @@ def latent_node_of(net: Network) -> str | None:
 def build_optimizer(project: Project, net: Network):
     opt = project.settings.optimizer
     hooks = [get_hook(name, **kwargs) for name, kwargs in project.settings.hooks.configs()]
-    return get_optimizer(opt.name, net.parameters(), hooks=hooks, **opt.kwargs())
+    optimizer = get_optimizer(opt.name, net.parameters(), hooks=hooks, **opt.kwargs())
+    # the freeze hook matches parameter names, which are the owner's for shared weights: a frozen layer
+    # that shares weights freezes them too (the optimizer notices at its next step)
+    net.freeze(n for n in project.settings.hooks.frozen if n in net.nodes and net.nodes[n].shares_with)
+    return optimizer
 
 
 def build_schedule(project: Project, iterations_per_epoch: int):
@@ -177,7 +183,8 @@ def build_run(project: Project, backend: "str | Backend | None" = None, epochs: 
     _check_graph(project, shapes, tuple(data.y_train.shape[1:]))
     net = build_network(project, backend, shapes, seed=settings.seed)
     if project.initial_weights:
-        net.load_state_dict(project.initial_weights)
+        load_initial_weights(net, project.initial_weights)
+    initial_weights = net.state_dict()  # host copies: the recording a replay starts from
     loss = build_loss(project.output_node().params)
     optimizer = build_optimizer(project, net)
     per_epoch = -(-len(data.x_train) // max(1, settings.batch_size))
@@ -188,7 +195,18 @@ def build_run(project: Project, backend: "str | Backend | None" = None, epochs: 
         early_stopping=EarlyStopping(stopping.patience, stopping.min_delta, stopping.restore_best)
         if stopping.enabled else None,
         latent_node=latent_node_of(net) if data.task == "reconstruction" else None)
-    return Run(project, backend, net, loss, trainer, dataset, data)
+    return Run(project, backend, net, loss, trainer, dataset, data, initial_weights)
+
+
+def load_initial_weights(net: Network, weights: dict[str, np.ndarray]) -> None:
+    """Start from the project's stored initial weights (a recorded run); say so plainly if they no
+    longer fit the network (a layer was added or resized since they were stored)."""
+    try:
+        net.load_state_dict(weights)
+    except (KeyError, ValueError) as exc:
+        reason = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise CompileError(f"The stored initial weights do not fit the network any more ({reason}). "
+                           "Press Reset in the Training panel to start from new weights.") from None
 
 
 def summarize(project: Project, dataset: Dataset | None = None) -> list[dict[str, Any]]:
@@ -206,7 +224,16 @@ def summarize(project: Project, dataset: Dataset | None = None) -> list[dict[str
 
 
 def store_results(project: Project, run: Run, history: dict | None = None) -> None:
-    """Write trained weights (and the history) back into the project."""
+    """Write the run back into the project: trained weights and (with ``history``) its recording.
+
+    The recording is what makes the run replayable bit for bit
+    (:mod:`playground.session.replay`): the initial weights it started from, the
+    optimizer's final state (moments, step count) and the metric history.
+    """
     project.weights = {k: np.asarray(v) for k, v in run.net.state_dict().items()}
+    if run.initial_weights is not None:
+        project.initial_weights = run.initial_weights
+    state = getattr(run.trainer.optimizer, "state_dict", None)
+    project.optimizer_state = state() if state is not None else None
     if history is not None:
         project.history = history

@@ -53,7 +53,8 @@ def snapshot_project(project: Project) -> Project:
         initial_weights=dict(project.initial_weights) if project.initial_weights is not None else None,
         optimizer_state=project.optimizer_state, history=copy.deepcopy(project.history),
         student_editable=list(project.student_editable) if project.student_editable is not None else None,
-        thumbnail=project.thumbnail)
+        thumbnail=project.thumbnail, hidden_controls=list(project.hidden_controls),
+        kept_runs=list(project.kept_runs))
 
 
 def call_off_thread(fn: Callable[..., Any], *args, **kwargs) -> Any:

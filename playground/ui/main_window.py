@@ -9,6 +9,8 @@ QSettings. Panels talk to each other only through this window.
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -25,11 +27,15 @@ from . import export, theme
 from .actions import Exporter, install_actions, refresh_icons
 from .autosave import Autosaver, ask_to_restore, read_project, snapshot_project, write_project
 from .canvas import CanvasView
+from .canvas.weight_editor import WeightEditing
+from .classroom import ClassroomMode
 from .dataset_panel import DatasetPanel, canvas_shapes
 from .inspector import InspectorWidget
 from .palette import PaletteWidget
+from .code_export import CodeExports
 from .plots import PlotRefresher
 from .plots_panel import PlotsPanel
+from .presets_menu import PresetsMenu
 from .recent import RecentFiles
 from .settings_panel import SettingsPanel
 from .status import StatusInfo
@@ -39,7 +45,18 @@ from .window_exports import SlideExports
 APP_TITLE = "Network Playground"
 LAYOUT_VERSION = 1
 FILE_FILTER = f"Network Playground project (*{EXTENSION})"
+CANVAS_INTERVAL_MS = 80  # the unit heatmaps and edge colours follow training at most ~12 times a second
+CANVAS_SHARE = 6  # … and at most every 6× what one update costs (the paint that follows costs about as much)
 STALE_SIGNALS = ("node_added", "node_removed", "param_changed", "edge_added", "edge_removed")
+
+
+def initial_weights_key(project: Project) -> str:
+    """What a project's initial weights depend on — the layers and their wiring (not where they
+    sit on the canvas), the seed and the data — as text to compare."""
+    graph = project.graph.to_dict()
+    nodes = [{k: v for k, v in node.items() if k not in ("x", "y")} for node in graph["nodes"]]
+    dataset = project.dataset.to_dict() if project.dataset is not None else None
+    return json.dumps([nodes, graph["edges"], project.settings.seed, dataset], sort_keys=True, default=str)
 
 
 def new_project() -> Project:
@@ -70,12 +87,18 @@ class MainWindow(QMainWindow):
         self._make_panels()
         self.exporter = Exporter(self)
         self.slide_exports = SlideExports(self)  # slides, training animation, the point painter
+        self.code_exports = CodeExports(self)  # File ▸ Export ▸ PyTorch / NumPy script
+        self.weight_editing = WeightEditing(self.canvas, lambda: self.project, self.training, self)
         self.menu_actions = install_actions(self)
+        self.menu_actions.update(self.code_exports.actions)
+        self.presets = PresetsMenu(self)  # Teach ▸ Presets and the note on what to watch
+        self.classroom = ClassroomMode(self)  # Teach ▸ Classroom lock… / Unlock, and enforcing the locks
         self._make_status_bar()
         self.autosaver = Autosaver(self._autosave_snapshot, recovery_dir, autosave_ms, self)
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.undo_stack.cleanChanged.connect(self.update_title)
         self.undo_stack.indexChanged.connect(lambda _index: self.training.refresh_lr())
+        self.undo_stack.indexChanged.connect(lambda _index: self._forget_stale_initial_weights())
         self.menu_actions["dark_theme"].setChecked(theme.current_theme().is_dark)
         self.resize(1600, 1000)
         self._default_state = self.saveState(LAYOUT_VERSION)
@@ -101,7 +124,7 @@ class MainWindow(QMainWindow):
         self.refresher = PlotRefresher(self.training.controller.history, self.plots.plots(), parent=self)
         self.refresher.start()
         self._pending_report = None
-        self._canvas_timer = QTimer(self, singleShot=True, interval=80)
+        self._canvas_timer = QTimer(self, singleShot=True, interval=CANVAS_INTERVAL_MS)
         self._canvas_timer.timeout.connect(self._show_report_on_canvas)
         for source in (self.canvas, self.inspector, self.settings_panel, self.dataset_panel):
             source.message.connect(self.show_status)
@@ -156,6 +179,7 @@ class MainWindow(QMainWindow):
             for name in STALE_SIGNALS:
                 getattr(self._graph, name).disconnect(self._clear_trained_pictures)
         self.project, self.path, self._graph = project, path, project.graph
+        self._initial_weights_key = initial_weights_key(project)
         for name in STALE_SIGNALS:  # a changed network makes the unit maps and edge colours stale
             getattr(project.graph, name).connect(self._clear_trained_pictures)
         self.undo_stack.clear()
@@ -170,7 +194,9 @@ class MainWindow(QMainWindow):
                                    else self.training.controller.history)
         self.banner.hide()
         self._on_graph_changed()
+        self.classroom.apply()
         self.update_title()
+        self.teach.project_changed()
 
     def update_title(self) -> None:
         name = Path(self.path).name if self.path else (self.project.title or "Untitled")
@@ -241,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def save_to(self, path: str) -> bool:
         self.project.drop_stale_references()
-        copy = snapshot_project(self.project)
+        copy = self._snapshot()
         try:
             copy.thumbnail = export.png_bytes(self.canvas.viewport(), scale=0.5)
         except Exception:  # noqa: BLE001 - a missing thumbnail is no reason to fail a save
@@ -263,7 +289,13 @@ class MainWindow(QMainWindow):
     def _autosave_snapshot(self):
         if not self.modified:
             return None
-        return snapshot_project(self.project), self.path
+        return self._snapshot(), self.path
+
+    def _snapshot(self) -> Project:
+        """An independent copy to save; the kept runs (immutable) travel along."""
+        copy = snapshot_project(self.project)
+        copy.kept_runs = list(self.project.kept_runs)
+        return copy
 
     def offer_recovery(self) -> bool:
         """At start-up: offer to restore the newest recovery copy newer than its file."""
@@ -278,6 +310,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ model and data follow-up
     def _on_graph_changed(self) -> None:
+        self._forget_stale_initial_weights()
         self._sync_dataset_shapes()
         self.status_info.show_params(self.project.graph, self.canvas.canvas_scene.infos)
 
@@ -303,8 +336,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ training
     def _on_busy(self, busy: bool) -> None:
-        self.canvas.set_locked(busy, LOCK_REASON)
-        self.inspector.set_locked(busy, LOCK_REASON)
+        reason = LOCK_REASON if busy else self.classroom.canvas_reason()  # a classroom lock outlives training
+        self.canvas.set_locked(bool(reason), reason)
+        self.inspector.set_locked(bool(reason), reason)
 
     def _on_training_state(self, state: str) -> None:
         self.status_info.show_state(state)
@@ -342,10 +376,14 @@ class MainWindow(QMainWindow):
         report, self._pending_report = self._pending_report, None
         if report is None or self.training.state == "idle":  # nothing new, or reset meanwhile
             return
+        started = time.perf_counter()
         if report.decision_grid is not None:
             self.canvas.show_unit_maps(report.decision_grid)
         if report.weight_stats:
             self.canvas.show_weights(report)
+        # big networks cost more to picture: keep the canvas to a small share of the window's time
+        cost_ms = (time.perf_counter() - started) * 1000
+        self._canvas_timer.setInterval(max(CANVAS_INTERVAL_MS, round(CANVAS_SHARE * cost_ms)))
 
     def _on_results_cleared(self) -> None:
         self.refresher.set_history(self.training.controller.history)
@@ -357,7 +395,17 @@ class MainWindow(QMainWindow):
         from playground.session.compile import store_results
 
         store_results(self.project, run, self.training.controller.history.to_dict())
+        self._initial_weights_key = initial_weights_key(run.project)
+        self._forget_stale_initial_weights()  # edited while it trained
         self.mark_modified()
+
+    def _forget_stale_initial_weights(self) -> None:
+        """The stored initial weights (where the last run started, for its replay) belong to one
+        network, seed and dataset; after a change the next Play must start from the new ones."""
+        if self.project.initial_weights is None or self.training.busy:
+            return
+        if initial_weights_key(self.project) != getattr(self, "_initial_weights_key", None):
+            self.project.initial_weights = None
 
     # ------------------------------------------------------------------ look and layout
     def set_theme(self, name: str) -> None:
@@ -381,15 +429,18 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in self.docks.values():
             dock.show()
+        self.classroom.apply()  # panels the lecturer hid stay hidden
 
     def closeEvent(self, event) -> None:
         if not self.maybe_save():
             event.ignore()
             return
         self.training.shutdown()
+        self.slide_exports.finish_saving()  # an animation being written is completed
         self.dataset_panel.wait_idle(5000)
         self.refresher.stop()
         self.autosaver.stop()
         self.autosaver.discard()
+        self.classroom.release()  # panels hidden for a classroom are not remembered as closed
         self.save_layout()
         event.accept()

@@ -31,6 +31,7 @@ from .editors import Editor, make_editor, same_value
 
 SET_SETTING_ID = 4301
 SET_DATASET_ID = 4302
+LOCKED_TIP = "Locked by your lecturer"
 
 LABELS = {
     "optimizer.name": "Optimizer", "optimizer.lr": "Learning rate η", "optimizer.momentum": "Momentum μ",
@@ -203,6 +204,8 @@ class SettingsPanel(QWidget):
         self.set_param: Callable[[str, str, Any], bool] | None = None  # the canvas's undoable SetParam
         self.editors: dict[str, Editor] = {}
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
+        self.may_change: Callable[[str], bool] | None = None  # classroom locks (None: all open)
+        self.hide_locked = False  # classroom: hide locked settings instead of greying them out
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -270,7 +273,7 @@ class SettingsPanel(QWidget):
 
     def refresh_loss(self) -> None:
         node = self.project.output_node() if self.project is not None else None
-        self.loss_editor.widget.setEnabled(node is not None)
+        self.loss_editor.widget.setEnabled(node is not None and not self.is_locked("graph"))
         if node is None:
             self.loss_note.setText("Add an Output node to the network to choose the loss.")
             return
@@ -279,6 +282,7 @@ class SettingsPanel(QWidget):
 
     def _update_visibility(self) -> None:
         settings = self.project.settings
+        shown: dict[QWidget, list[bool]] = {}
         used = {f"optimizer.{arg}" for arg in OPTIMIZER_ARGS[settings.optimizer.name]}
         used |= {"optimizer.name", "optimizer.lr"}
         used |= {f"schedule.{f}" for f in SCHEDULE_FIELDS[settings.schedule.name]}
@@ -292,13 +296,46 @@ class SettingsPanel(QWidget):
                 visible = path == "early_stopping.enabled" or stop
             else:
                 visible = True
+            visible = visible and not (self.hide_locked and self.is_locked(path))
             label.setVisible(visible)
             widget.setVisible(visible)
+            shown.setdefault(label.parentWidget(), []).append(visible)
+        for box, rows_shown in shown.items():  # a section with nothing to show goes too
+            box.setVisible(any(rows_shown))
+
+    # -- classroom locks ----------------------------------------------------------------
+    def set_locks(self, may_change: Callable[[str], bool] | None, hide_locked: bool = False) -> None:
+        """Grey out (or hide) the settings ``may_change(path)`` refuses, with the reason as tooltip."""
+        self.may_change, self.hide_locked = may_change, hide_locked
+        for path, (label, widget) in self.rows.items():
+            if widget.property("free_tip") is None:
+                widget.setProperty("free_tip", widget.toolTip())
+                label.setProperty("free_tip", label.toolTip())
+            locked = self.is_locked(path)
+            widget.setEnabled(not locked)
+            for w in (label, widget):
+                w.setToolTip(LOCKED_TIP if locked else w.property("free_tip"))
+        loss = self.loss_editor.widget
+        if loss.property("free_tip") is None:
+            loss.setProperty("free_tip", loss.toolTip())
+        loss.setToolTip(LOCKED_TIP if self.is_locked("graph") else loss.property("free_tip"))
+        loss.parentWidget().setVisible(not (hide_locked and self.is_locked("graph")))
+        if self.project is not None:
+            self.refresh_loss()
+            self._update_visibility()
+
+    def is_locked(self, path: str) -> bool:
+        """Whether classroom locks keep students from changing ``path`` (``"optimizer.lr"``, ``"graph"``)."""
+        return self.may_change is not None and not self.may_change(path)
 
     # -- edits ------------------------------------------------------------------
     def commit(self, path: str, value: Any) -> bool:
         """Apply ``value`` through an undoable command; on refusal show why and the old value."""
         if self.project is None:
+            return False
+        if self.is_locked(path):
+            self.message.emit(f"{LABELS.get(path, path)}: {LOCKED_TIP.lower()}")
+            self.editors[path].set_value(get_setting(self.project.settings, path))
             return False
         command = SetSetting(self.project.settings, path, value, self.refresh)
         try:

@@ -7,7 +7,10 @@ them to the window's project and training history:
 
 * *Compare runs…* shows runs kept with *Keep this run*, which copies the training
   controller's current :class:`MetricHistory` under a label such as
-  ``"run 3: adam lr 0.01"``.
+  ``"run 3: adam lr 0.01"``. Kept runs live in the project (``Project.kept_runs``, saved
+  in the file), so reopening a project shows the same comparison.
+* *Replay training…* trains the recorded run again from its stored initial weights and
+  says whether every recorded number came out the same (:mod:`.teaching.replay`).
 * *Diagnostics* is fed by the window's plot refresher, so it follows the history
   the plots show.
 * *New from template…* lists :func:`~playground.model.templates.gallery` with each
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.model.graph import Graph
+from playground.model.project import KeptRun
 from playground.model.templates import gallery, get_template, template_project
 from playground.session.history import MetricHistory
 
@@ -156,7 +160,6 @@ class TeachTools:
     def __init__(self, window):
         self.window = window
         self.windows: dict[str, QWidget] = {}
-        self.run_count = 0
 
     # -- one instance each ---------------------------------------------------------------------
     def _show(self, name: str, make, refresh=None) -> QWidget:
@@ -193,7 +196,21 @@ class TeachTools:
     def step_through(self):
         from .teaching import StepThroughView
         w = self.window
-        return self._show("step_through", lambda: StepThroughView(w.project),
+
+        def make():
+            view = StepThroughView(w.project)
+
+            def on_canvas(values):  # the numbers on the cards and edges, for the project on the canvas
+                if view.project is w.project:
+                    w.canvas.show_step_values(values)
+
+            view.canvas_values.connect(on_canvas)
+            view.canvas_cleared.connect(w.canvas.clear_step_values)  # closed (or out of date): they go
+            for changed in (w.undo_stack.indexChanged, w.training.run_finished, w.training.results_cleared):
+                changed.connect(view.check_stale)  # an edit, new weights: offer to recompute
+            return view
+
+        return self._show("step_through", make,
                           lambda v: v.project is not w.project and v.set_project(w.project))
 
     def loss_landscape(self):
@@ -208,7 +225,33 @@ class TeachTools:
 
     def compare_runs(self):
         from .teaching import CompareRunsView
-        return self._show("compare", CompareRunsView)
+
+        def make():
+            view = CompareRunsView()
+            view.run_removed.connect(self.forget_run)
+            view.project = self.window.project
+            view.set_kept_runs(self.window.project.kept_runs)
+            return view
+
+        return self._show("compare", make, self._follow_project)
+
+    def _follow_project(self, view) -> None:
+        if view.project is not self.window.project:
+            view.project = self.window.project
+            view.set_kept_runs(self.window.project.kept_runs)
+
+    def project_changed(self) -> None:
+        """The window has another project: an open comparison shows that project's kept runs."""
+        view = self.windows.get("compare")
+        if _alive(view):
+            self._follow_project(view)
+
+    def replay(self):
+        from .teaching.replay import ReplayView
+        view = self._show_for_project("replay", lambda: ReplayView(self.window.project))
+        if not view.running:
+            view.start()
+        return view
 
     def sweep(self):
         from .teaching import SweepDialog
@@ -241,23 +284,42 @@ class TeachTools:
 
     # -- compare runs ------------------------------------------------------------------------
     def run_label(self) -> str:
-        """``"run 3: adam lr 0.01"``: the run's number, optimizer and learning rate."""
-        opt = self.window.project.settings.optimizer
-        return f"run {self.run_count + 1}: {opt.name} lr {opt.lr:g}"
+        """``"run 3: adam lr 0.01"``: the run's number, optimizer and learning rate (a free number)."""
+        project = self.window.project
+        opt, taken = project.settings.optimizer, {run.label for run in project.kept_runs}
+        number = len(project.kept_runs) + 1
+        while f"run {number}: {opt.name} lr {opt.lr:g}" in taken:
+            number += 1
+        return f"run {number}: {opt.name} lr {opt.lr:g}"
 
     def keep_run(self) -> str | None:
-        """Copy the current training history into *Compare runs* under a new label."""
-        history = self.window.training.controller.history
-        if not history.points:
-            self.window.show_status("Nothing to keep yet: train the network first (F5), then keep the run.")
+        """Keep the current run (the live history, else the project's recorded one) in the project
+        and show it in *Compare runs*."""
+        from .teaching.compare_runs import settings_summary
+
+        w = self.window
+        history = w.training.controller.history
+        recorded = w.project.history or {}
+        points = history.to_dict() if history.points else {k: [list(p) for p in v] for k, v in recorded.items()}
+        if not points:
+            w.show_status("Nothing to keep yet: train the network first (F5), then keep the run.")
             return None
-        label = self.run_label()
-        self.run_count += 1
-        copy = MetricHistory.from_dict(history.to_dict())
+        kept = KeptRun(self.run_label(), settings_summary(w.project), points)
+        w.project.kept_runs = [*w.project.kept_runs, kept]
+        w.mark_modified()
+        copy = MetricHistory.from_dict(points)
         copy.version = history.version
-        self.compare_runs().add_run(label, copy)
-        self.window.show_status(f"Kept {label} in Compare runs")
-        return label
+        self.compare_runs().add_run(kept.label, copy, kept.summary)
+        w.show_status(f"Kept {kept.label} in Compare runs")
+        return kept.label
+
+    def forget_run(self, label: str) -> None:
+        """A run removed in *Compare runs* leaves the project too."""
+        project = self.window.project
+        remaining = [run for run in project.kept_runs if run.label != label]
+        if len(remaining) != len(project.kept_runs):
+            project.kept_runs = remaining
+            self.window.mark_modified()
 
 
 MENU = (("activation_gallery", "&Activation gallery…", "activation_gallery"),
@@ -267,6 +329,7 @@ MENU = (("activation_gallery", "&Activation gallery…", "activation_gallery"),
         None,
         ("compare_runs", "&Compare runs…", "compare_runs"),
         ("keep_run", "&Keep this run", "keep_run"),
+        ("replay", "&Replay training…", "replay"),
         ("sweep", "Learning-rate s&weep…", "sweep"),
         None,
         ("gradient_check", "Check &gradients…", "gradient_check"),

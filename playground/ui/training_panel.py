@@ -95,8 +95,9 @@ class TrainingPanel(QWidget):
         self.play_button = self._button("Play", "play", "Train (or go on training) (F5)", self.play)
         self.pause_button = self._button("Pause", "pause", "Pause after the current batch (F6)", self.pause)
         self.step_button = self._button("Step", "step", "Train one mini-batch, then pause (F7)", self.step)
-        self.reset_button = self._button("Reset", "reset", "Forget the trained weights and curves; the next "
-                                         "Play starts from the initial weights again", self.reset)
+        self.reset_button = self._button("Reset", "reset", "Forget the trained weights and curves. (Play after "
+                                         "a finished run also starts again from the same initial "
+                                         "weights, so runs can be compared and replayed.)", self.reset)
         self.stop_button = self._button("Stop", "stop", "Stop training (Shift+F5)", self.stop)
         buttons = QHBoxLayout()
         buttons.setSpacing(2)

@@ -495,3 +495,46 @@ def test_engine_optimizer_state_round_trips(tmp_path):
 def json_dumps_state(state):
     return json.dumps({name: {k: v.tobytes().hex() for k, v in buffers.items()}
                        for name, buffers in state["state"].items()}, sort_keys=True)
+
+
+# -- classroom: hidden controls (added to the "lecturer" section; absent = nothing hidden) ----------------
+def test_hidden_controls_round_trip(tmp_path):
+    project = make_project()
+    project.hidden_controls = ["palette", "gradient_check"]
+    path = save_project(project, tmp_path / "class.nnpg")
+    data = json.loads(members_of(path.read_bytes())["project.json"])
+    assert data["lecturer"] == {"student_editable": ["optimizer.lr", "batch_size", "hooks"],
+                                "hidden": ["palette", "gradient_check"]}
+    loaded = load_project(path)
+    assert_same_project(project, loaded)
+    assert loaded.hidden_controls == ["palette", "gradient_check"] and loaded.classroom
+
+
+def test_hiding_without_locks_round_trips(tmp_path):
+    project = make_project(trained=False)
+    project.student_editable, project.hidden_controls = None, ["templates"]
+    loaded = load_project(save_project(project, tmp_path / "a.nnpg"))
+    assert loaded.student_editable is None and loaded.hidden_controls == ["templates"]
+    assert loaded.classroom and loaded.may_change("graph")
+
+
+def test_files_without_hidden_controls_read_as_before(saved):
+    """Older files (locks only, or no lecturer section) open with nothing hidden, and are written the same way."""
+    path, project, raw = saved
+    data = json.loads(members_of(raw)["project.json"])
+    assert data["lecturer"] == {"student_editable": ["optimizer.lr", "batch_size", "hooks"]}  # no "hidden" key
+    assert load_project(path).hidden_controls == []
+    path.write_bytes(with_json(raw, lambda d: d.pop("lecturer")))
+    older = load_project(path)
+    assert older.student_editable is None and older.hidden_controls == [] and not older.classroom
+
+
+@pytest.mark.parametrize("lecturer, expected", [
+    ({"student_editable": ["optimizer.lr"], "hidden": ["everything"]}, "unknown hidden control(s) 'everything'"),
+    ({"student_editable": ["optimizer.lr"], "hidden": "palette"}, "hidden controls must be a list"),
+    ({"student_editable": ["optimizer.lr"], "secret": 1}, "'lecturer' must be"),
+])
+def test_bad_hidden_controls_are_refused(saved, lecturer, expected):
+    path, _, raw = saved
+    path.write_bytes(with_json(raw, lambda d: d.update(lecturer=lecturer)))
+    assert expected in open_bad(path)

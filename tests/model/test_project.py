@@ -27,6 +27,17 @@ def test_lecturer_locks():
     assert {"optimizer", "optimizer.lr", "graph", "dataset", "hooks.frozen"} <= LOCK_TARGETS
 
 
+def test_hidden_controls_make_a_classroom_project():
+    project = Project()
+    assert not project.classroom and not project.hides("palette")
+    project.hidden_controls = ["palette", "palette", "presets"]
+    project.validate()
+    assert project.hidden_controls == ["palette", "presets"]  # each once
+    assert project.classroom and project.hides("palette") and project.may_change("graph")
+    project.hidden_controls, project.student_editable = [], []
+    assert project.classroom and not project.may_change("optimizer.lr")  # everything locked
+
+
 def test_valid_project_passes():
     make_project().validate()
     Project().validate()
@@ -41,6 +52,8 @@ def test_valid_project_passes():
     (lambda p: setattr(p, "history", {"loss": [[0, 1, 2]]}), ProjectError, "[iteration, value] pairs"),
     (lambda p: setattr(p, "history", {"loss": [[float("nan"), 1]]}), ProjectError, "finite"),
     (lambda p: setattr(p, "student_editable", ["optimizer.lrr"]), ProjectError, "'optimizer.lrr'"),
+    (lambda p: setattr(p, "hidden_controls", ["palete"]), ProjectError, "unknown hidden control(s) 'palete'"),
+    (lambda p: setattr(p, "hidden_controls", None), ProjectError, "hidden controls must be a list"),
     (lambda p: setattr(p, "thumbnail", b"JFIF"), ProjectError, "PNG"),
     (lambda p: setattr(p, "title", None), ProjectError, "title must be text"),
     (lambda p: p.settings.hooks.frozen.append("nope_1"), ProjectError, "'nope_1'"),
