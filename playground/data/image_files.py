@@ -1,10 +1,13 @@
-"""Read single image files into arrays without Qt or Pillow.
+"""Read single image files into arrays (no Qt: the data layer runs headless).
 
-Built in: PNG (8/16-bit, grey, grey+alpha, RGB, RGBA, palette; not interlaced),
-PGM/PPM/PBM (the Netpbm formats, text or binary) and NumPy ``.npy``. When
-Pillow happens to be installed, any format it knows (JPEG, BMP, GIF…) works too.
+Our own readers: PNG (8/16-bit, grey, grey+alpha, RGB, RGBA, palette; not
+interlaced), PGM/PPM/PBM (the Netpbm formats, text or binary) and NumPy
+``.npy``; they say in plain words what is wrong with a broken file. Everything
+else goes to Pillow (a dependency): JPEG, BMP, GIF (first frame), TIFF, WebP,
+and interlaced PNGs. Photos are turned upright by their EXIF orientation.
 
-:func:`read_image` returns float32 ``(H, W)`` (grey) or ``(H, W, C)`` in [0, 1].
+:func:`read_image` returns float32 ``(H, W)`` (grey) or ``(H, W, C)`` in [0, 1]
+(alpha is dropped, as in our PNG reader).
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ def _pillow():
     return Image
 
 
+PILLOW_SUFFIXES = (".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+
 def supported_suffixes() -> tuple[str, ...]:
-    extra = (".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp") if _pillow() else ()
-    return BUILTIN_SUFFIXES + extra
+    return BUILTIN_SUFFIXES + (PILLOW_SUFFIXES if _pillow() else ())
 
 
 def read_image(path) -> np.ndarray:
@@ -41,32 +46,66 @@ def read_image(path) -> np.ndarray:
         data = path.read_bytes()
     except OSError as exc:
         raise DatasetError(f"cannot read image {path}: {exc.strerror or exc}") from None
+    image_module = _pillow()
     try:
         if suffix == ".png":
+            if image_module is not None and _interlaced_png(data):
+                return _read_with_pillow(image_module, path, "PNG")
             return decode_png(data)
         if suffix in (".pgm", ".ppm", ".pbm", ".pnm"):
             return decode_pnm(data)
         if suffix == ".npy":
             return _npy_image(path)
-        image_module = _pillow()
-        if image_module is not None and suffix in supported_suffixes():
-            return _read_with_pillow(image_module, path)
+        if image_module is not None and suffix in PILLOW_SUFFIXES:
+            return _read_with_pillow(image_module, path, suffix[1:].upper().replace("JPG", "JPEG"))
     except DatasetError as exc:
         raise DatasetError(f"image {path}: {exc}") from None
-    hint = "" if _pillow() else " (for JPEG and other formats, install Pillow or convert the files to PNG)"
+    hint = "" if image_module else " (for JPEG and other formats, install Pillow or convert the files to PNG)"
     raise DatasetError(
         f"cannot read {path}: {suffix or 'files without an extension'} is not a supported image format; "
         f"use {', '.join(supported_suffixes())}{hint}"
     )
 
 
-def _read_with_pillow(image_module, path: Path) -> np.ndarray:  # pragma: no cover - Pillow not installed in CI
+def _interlaced_png(data: bytes) -> bool:
+    """True for a PNG whose header says interlaced (our decoder reads only non-interlaced ones)."""
+    return data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR" and len(data) > 28 and data[28] == 1
+
+
+def _read_with_pillow(image_module, path: Path, kind: str) -> np.ndarray:
+    """Decode with Pillow; its errors become plain sentences (``kind``: "JPEG", "BMP", …)."""
+    from PIL import ImageOps, UnidentifiedImageError
+
     try:
         with image_module.open(path) as img:
-            img = img.convert("L" if img.mode in ("1", "L", "I", "I;16", "F") else "RGB")
-            return np.asarray(img, dtype=np.float32) / 255.0
-    except Exception as exc:
-        raise DatasetError(f"cannot read image {path}: {exc}") from None
+            img = ImageOps.exif_transpose(img)  # a phone photo taken sideways stands upright
+            return _pillow_pixels(img)
+    except UnidentifiedImageError:
+        raise DatasetError(f"not a {kind} image Pillow can read (the file is damaged, empty or has "
+                           "the wrong extension)") from None
+    except image_module.DecompressionBombError as exc:
+        raise DatasetError(f"the image is too large to load safely ({exc})") from None
+    except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises these for damaged or cut-short data
+        raise DatasetError(f"the {kind} data is damaged or cut short ({exc})") from None
+
+
+def _pillow_pixels(img) -> np.ndarray:
+    """Grey or RGB float32 in [0, 1] from a Pillow image of any mode (16-bit grey keeps its depth)."""
+    if img.mode.startswith("I;16"):
+        return np.asarray(img, dtype=np.float32) / 65535.0
+    if img.mode == "F":  # floats are taken as they are, as for .npy arrays
+        return np.asarray(img, dtype=np.float32)
+    if img.mode == "I":  # 32-bit integers: 8- or 16-bit values, as for .npy arrays
+        values = np.asarray(img, dtype=np.float32)
+        return values / (65535.0 if values.max(initial=0) > 255 else 255.0)
+    grey = img.mode in ("1", "L", "LA") or (img.mode in ("P", "PA") and _grey_palette(img))
+    return np.asarray(img.convert("L" if grey else "RGB"), dtype=np.float32) / 255.0
+
+
+def _grey_palette(img) -> bool:
+    """True when every pixel of a palette image is a grey (a grey GIF reads as grey, not RGB)."""
+    rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
+    return bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
 
 
 # --- NumPy ----------------------------------------------------------------------

@@ -170,22 +170,32 @@ class Exporter:
         if slides is not None:
             slides.fill_menu(menu)
             menu.addSeparator()
+        scripts = getattr(self.window, "code_exports", None)
+        if scripts is not None:
+            scripts.fill_menu(menu)
+            menu.addSeparator()
         toggle = menu.addAction("Transparent background")
         toggle.setCheckable(True)
         toggle.setChecked(self.transparent)
         toggle.toggled.connect(lambda on: setattr(self, "transparent", on))
 
-    def _ask(self, name: str, suffix: str, scale: int | None = None) -> str | None:
+    def _ask(self, name: str, suffix: str, scale: int | None = None,
+             kinds: tuple[tuple[str, str], ...] = ()) -> str | None:
+        """A save dialog in the last export folder; ``kinds``: ``(filter, suffix)`` choices, default first.
+
+        A file name without one of the suffixes gets the chosen filter's.
+        """
+        kinds = kinds or (("PNG image (*.png)" if suffix == ".png" else "SVG drawing (*.svg)", suffix),)
         stem = Path(self.window.path).stem if self.window.path else "network"
         slug = name.lower().replace(" ", "_")
         default = f"{stem}_{slug}" + (f"_{scale}x" if scale and scale > 1 else "") + suffix
         folder = self.window.settings.value("export/folder", str(Path.home()))
-        kind = "PNG image (*.png)" if suffix == ".png" else "SVG drawing (*.svg)"
-        path, _ = QFileDialog.getSaveFileName(self.window, f"Export {name}", str(Path(folder) / default), kind)
+        path, chosen = QFileDialog.getSaveFileName(self.window, f"Export {name}", str(Path(folder) / default),
+                                                   ";;".join(text for text, _ in kinds), kinds[0][0])
         if not path:
             return None
-        if not path.lower().endswith(suffix):
-            path += suffix
+        if not path.lower().endswith(tuple(end for _, end in kinds)):
+            path += dict(kinds).get(chosen, suffix)
         self.window.settings.setValue("export/folder", str(Path(path).parent))
         return path
 
@@ -215,9 +225,21 @@ class Exporter:
         self.window.statusBar().showMessage(f"Exported {name} to {path}", 8000)
         return path
 
-    def copy(self, widget: QWidget) -> None:
-        export.copy_to_clipboard(widget, scale=2, background=self.background() or "white")
-        self.window.statusBar().showMessage("Copied the picture to the clipboard (2×)", 5000)
+    def copy(self, widget: QWidget, name: str = "the picture", with_svg: bool = True) -> None:
+        """``widget`` at 2× on the clipboard, on the export background (dark theme: its own dark look).
+
+        ``with_svg`` adds an SVG copy too: ~1 s for a plot with hundreds of points.
+        """
+        export.copy_to_clipboard(widget, scale=2, background=self.background(), with_svg=with_svg)
+        self.window.statusBar().showMessage(f"Copied {name} to the clipboard (2×)", 5000)
+
+    def copy_network(self) -> None:
+        """The network's cards and wires at 2×, cropped to them (no empty canvas), for slides."""
+        from . import slides
+
+        scene = self.window.canvas.canvas_scene
+        export.copy_image(slides.scene_image(scene, 2.0, self.background() or scene.style.background))
+        self.window.statusBar().showMessage("Copied the network to the clipboard (2×)", 5000)
 
 
 def _action(parent, text: str, slot=None, keys=(), icon: QIcon | None = None, tip: str = "") -> QAction:
@@ -269,6 +291,14 @@ def install_actions(w) -> dict[str, QAction]:
     a["dark_theme"].setCheckable(True)
     a["dark_theme"].toggled.connect(lambda on: w.set_theme("dark" if on else "light"))
     a["reset_layout"] = _action(w, "Reset Panel Layout", w.reset_layout)
+    a["copy_network_image"] = _action(w, "Copy image of the &network", w.exporter.copy_network, ["Ctrl+Shift+C"],
+                                      tip="The network diagram at 2× to paste into slides")
+    a["copy_plots_image"] = _action(w, "Copy image of the p&lots",
+                                    lambda: w.exporter.copy(w.plots, "the plots", with_svg=False),
+                                    tip="The plots shown now at 2× to paste into slides")
+    a["copy_window_image"] = _action(w, "Copy image of the &window",
+                                     lambda: w.exporter.copy(w, "the window", with_svg=False),
+                                     tip="The whole window at 2× to paste into slides")
     t = w.training
     a["play"] = _action(w, "&Play", t.play, ["F5"])
     a["pause"] = _action(w, "P&ause", t.pause, ["F6"])
@@ -297,6 +327,8 @@ def install_actions(w) -> dict[str, QAction]:
     edit_menu.addActions([a["undo"], a["redo"]])
     edit_menu.addSeparator()
     edit_menu.addActions([a[n] for n in ("cut", "copy", "paste", "delete")])
+    edit_menu.addSeparator()
+    edit_menu.addActions([a[n] for n in ("copy_network_image", "copy_plots_image", "copy_window_image")])
     edit_menu.addSeparator()
     edit_menu.addActions([a["select_all"], a["auto_layout"]])
 

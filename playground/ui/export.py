@@ -218,9 +218,14 @@ def copy_to_clipboard(widget: QWidget, scale: float = 2.0, background: Backgroun
     often shows a black or checkered background.
     """
     image = grab_image(widget, scale, background)
+    return copy_image(image, svg_bytes(widget, background) if with_svg else None)
+
+
+def copy_image(image: QImage, svg: bytes | None = None) -> QImage:
+    """Put a ready image (and its SVG, if given) on the clipboard; return the image."""
     mime = QMimeData()
     mime.setImageData(image)
-    if with_svg:
-        mime.setData("image/svg+xml", QByteArray(svg_bytes(widget, background)))
+    if svg:
+        mime.setData("image/svg+xml", QByteArray(svg))
     QGuiApplication.clipboard().setMimeData(mime)
     return image

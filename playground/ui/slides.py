@@ -11,23 +11,30 @@ Widgets are grabbed with :func:`playground.ui.export.grab_image` at the scale
 that fills their place on the slide, so text and lines are drawn sharp at that
 size rather than stretched pixels; ready ``QImage`` pieces are scaled smoothly.
 
-Animations: Qt writes no GIF and Pillow is not a dependency, so training is
-saved as an **animated PNG** (APNG — plays in current web browsers; a
-viewer that does not know APNG shows the first frame as a still image). :class:`FrameRecorder` captures a widget
-each epoch, :func:`apng_bytes` / :func:`save_apng` write the frames. APNG is
+Animations: :class:`FrameRecorder` captures a widget each epoch, and the frames
+are saved as an **animated GIF** (:func:`gif_bytes` / :func:`save_gif`, written
+with Pillow: plays everywhere, PowerPoint and Keynote included) or as an
+**animated PNG** (:func:`apng_bytes` / :func:`save_apng`: full colour, plays in
+web browsers; a viewer that does not know APNG shows the first frame). APNG is
 PNG plus three chunk types (``acTL`` frame count, ``fcTL`` frame size and delay,
 ``fdAT`` = ``IDAT`` with a sequence number), so we let Qt encode each frame
-as a PNG and only re-pack its chunks.
+as a PNG and only re-pack its chunks. A GIF holds 256 colours: every frame is
+mapped onto one palette made from a few frames, so colours do not flicker and
+pixels that stay the same (axes, labels) cost nothing in later frames.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import struct
 import zlib
 from dataclasses import is_dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
+from PIL import Image
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
@@ -121,6 +128,14 @@ def render_scene(scene: QGraphicsScene, box: QRect, background: Background = "wh
             scene.style = saved[1]
         painter.end()
     return image
+
+
+def scene_image(scene: QGraphicsScene, scale: float = 2.0, background: Background = "white",
+                margin: float = 20.0) -> QImage:
+    """The scene's items alone (the network without the empty canvas around it) at ``scale`` ×."""
+    source = scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin)
+    box = QRect(0, 0, math.ceil(source.width() * scale), math.ceil(source.height() * scale))
+    return render_scene(scene, box, background, max_zoom=scale, margin=margin)
 
 
 def _draw_panel(painter: QPainter, piece: Piece, rect: QRect, caption: str, unit: float,
@@ -288,14 +303,18 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def apng_bytes(frames: list[QImage], delay_ms: int = 200, loops: int = 0) -> bytes:
-    """Frames (all the same size) → an animated PNG; ``loops=0`` repeats forever."""
+def _check_frames(frames: list[QImage]) -> None:
     if not frames:
         raise ValueError("No frames to animate: capture at least one.")
     size = frames[0].size()
     if any(f.size() != size for f in frames):
         raise ValueError("All frames of an animation must have the same size; "
                          "capture the same widget without resizing it.")
+
+
+def apng_bytes(frames: list[QImage], delay_ms: int = 200, loops: int = 0) -> bytes:
+    """Frames (all the same size) → an animated PNG; ``loops=0`` repeats forever."""
+    _check_frames(frames)
     out = [PNG_SIGNATURE]
     seq = 0
     header = None
@@ -354,3 +373,172 @@ def apng_frames(data: bytes) -> list[QImage]:
         images.append(QImage.fromData(png, "PNG"))
     return images
 
+
+
+# --- animation as GIF (Pillow) ---------------------------------------------------------
+GIF_DELAY_MS = 200  # 5 frames a second: an epoch is readable, 120 frames play in 24 s
+GIF_HOLD_MS = 2000  # the last frame (the trained state) stays a while before the loop restarts
+GIF_MAX_WIDTH = SLIDE_SIZE[0]  # wider frames are scaled down to the slide's width
+GIF_COLOURS = 255  # one of the 256 palette entries stays free to mark unchanged pixels
+PALETTE_SAMPLES = 4  # frames the shared palette is made from (first, …, last)
+
+
+def qimage_to_pil(image: QImage, background: str | QColor = "white"):
+    """A ``QImage`` (any format, premultiplied alpha included) → an RGB Pillow image.
+
+    GIF has no partial transparency, so the image is drawn over ``background``
+    first: half-transparent pixels (antialiased edges on a transparent export)
+    blend into it instead of turning dark. Pixel for pixel, whatever the
+    image's device-pixel ratio.
+    """
+    colour = _background_colour(background)
+    flat = QImage(image.width(), image.height(), QImage.Format.Format_RGB888)
+    flat.fill(colour if colour is not None and colour.alpha() else QColor("white"))
+    painter = QPainter(flat)
+    try:
+        painter.drawImage(QRectF(flat.rect()), image, QRectF(image.rect()))
+    finally:
+        painter.end()
+    return Image.frombytes("RGB", (flat.width(), flat.height()), bytes(flat.constBits()), "raw", "RGB",
+                           flat.bytesPerLine())
+
+
+def _frames_for_gif(frames: list[QImage], max_width: int, background) -> list:
+    """The frames as RGB Pillow images, no wider than ``max_width`` (smoothly scaled down)."""
+    _check_frames(frames)
+    width, height = frames[0].width(), frames[0].height()
+    size = (max_width, max(1, round(height * max_width / width))) if width > max_width else None
+    out = []
+    for frame in frames:
+        picture = qimage_to_pil(frame, background)
+        out.append(picture.resize(size, Image.Resampling.LANCZOS) if size else picture)
+    return out
+
+
+def _shared_palette(pictures: list) -> np.ndarray:
+    """One adaptive palette (``GIF_COLOURS`` × RGB) from a few frames spread over the run.
+
+    Median cut picks the groups of similar colours; each group is then drawn
+    in its commonest real colour rather than the group's average, so a white
+    background stays pure white and a curve keeps its exact colour.
+    """
+    picks = sorted({round(i * (len(pictures) - 1) / max(PALETTE_SAMPLES - 1, 1)) for i in range(PALETTE_SAMPLES)})
+    width, height = pictures[0].size
+    strip = Image.new("RGB", (width, height * len(picks)))
+    for row, index in enumerate(picks):
+        strip.paste(pictures[index], (0, row * height))
+    groups = np.asarray(strip.quantize(GIF_COLOURS, method=Image.Quantize.MEDIANCUT), dtype=np.int64).ravel()
+    return _commonest_colours(_colour_codes(np.asarray(strip)).ravel().astype(np.int64), groups)
+
+
+def _colour_codes(rgb: np.ndarray) -> np.ndarray:
+    """``(…, 3)`` uint8 colours → one int per colour, ``0xRRGGBB``."""
+    rgb = rgb.astype(np.int32)
+    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+
+
+def _code_colours(codes: np.ndarray) -> np.ndarray:
+    return np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=-1)
+
+
+def _commonest_colours(codes: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """For each group of pixels, the colour most of them have: ``(n_groups, 3)`` uint8."""
+    pairs, counts = np.unique((groups << 24) | codes, return_counts=True)
+    pairs = pairs[np.lexsort((counts, pairs >> 24))]  # by group, its commonest colour last
+    group = pairs >> 24
+    last_of_group = np.r_[group[1:] != group[:-1], True]
+    return _code_colours(pairs[last_of_group] & 0xFFFFFF).astype(np.uint8)
+
+
+class _PaletteMapper:
+    """Maps RGB pictures onto a palette, each pixel to the nearest palette colour.
+
+    Pillow's own mapping rounds colours into coarse boxes first (pure white
+    can come out light grey); this one is exact and remembers the colours it
+    has seen, so later frames (mostly the same colours) cost little.
+    """
+
+    def __init__(self, entries: np.ndarray):
+        self.entries = entries.astype(np.int32)  # (n, 3)
+        self.flat = entries.ravel().tolist()
+        self.lut = np.zeros(1 << 24, np.uint8)  # 24-bit colour → palette index
+        self.known = np.zeros(1 << 24, bool)
+
+    def __call__(self, picture):
+        codes = _colour_codes(np.asarray(picture))
+        new = np.unique(codes[~self.known[codes]])
+        if new.size:
+            self.lut[new] = self._nearest(new)
+            self.known[new] = True
+        indexed = Image.fromarray(self.lut[codes], "P")
+        indexed.putpalette(self.flat)
+        return indexed
+
+    def _nearest(self, codes: np.ndarray, chunk: int = 4096) -> np.ndarray:
+        colours = _code_colours(codes)
+        out = np.empty(len(codes), np.uint8)
+        for start in range(0, len(codes), chunk):
+            part = colours[start:start + chunk, None, :] - self.entries[None]
+            out[start:start + chunk] = (part * part).sum(axis=2).argmin(axis=1)
+        return out
+
+
+def gif_bytes(frames: list[QImage], delay_ms: int = GIF_DELAY_MS, hold_ms: int = GIF_HOLD_MS,
+              loops: int = 0, max_width: int = GIF_MAX_WIDTH, background: str | QColor = "white") -> bytes:
+    """Frames (all the same size) → an animated GIF that repeats forever (``loops=0``).
+
+    Each frame shows ``delay_ms``; the last one ``hold_ms``. Frames wider than
+    ``max_width`` are scaled down. Two identical frames in a row become one
+    frame shown twice as long (Pillow merges them).
+    """
+    pictures = _frames_for_gif(frames, max_width, background)
+    to_palette = _PaletteMapper(_shared_palette(pictures))
+    indexed = [to_palette(p) for p in pictures]
+    durations = [delay_ms] * (len(indexed) - 1) + [max(delay_ms, hold_ms)]
+    buffer = io.BytesIO()
+    indexed[0].save(buffer, "GIF", save_all=True, append_images=indexed[1:], duration=durations,
+                    loop=loops, optimize=True, disposal=1)
+    return buffer.getvalue()
+
+
+def save_gif(frames: list[QImage], path: str | Path, **options) -> bytes:
+    """Write the frames to ``path`` as an animated GIF (options as :func:`gif_bytes`); return the bytes."""
+    data = gif_bytes(frames, **options)
+    Path(path).write_bytes(data)
+    return data
+
+
+def same_size_frames(frames: list[QImage], background: Background = "white") -> list[QImage]:
+    """The frames at the last frame's size: one captured before the window was resized is
+    scaled to fit and centred on ``background``, so a run stays one animation."""
+    if not frames:
+        raise ValueError("No frames to animate: capture at least one.")
+    size = frames[-1].size()
+    colour = _background_colour(background)
+    out = []
+    for frame in frames:
+        if frame.size() == size:
+            out.append(frame)
+            continue
+        fitted = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        fitted.fill(colour if colour is not None else QColor("white"))
+        painter = QPainter(fitted)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        try:
+            painter.drawImage(QRectF(_fit(frame.width(), frame.height(), fitted.rect())), frame,
+                              QRectF(frame.rect()))
+        finally:
+            painter.end()
+        out.append(fitted)
+    return out
+
+
+def save_animation(frames: list[QImage], path: str | Path) -> bytes:
+    """GIF for a ``.gif`` path, animated PNG otherwise (``.png``, ``.apng``).
+
+    Safe on a worker thread (only ``QImage`` and ``QPainter`` on images).
+    """
+    frames = same_size_frames(frames)
+    if Path(path).suffix.lower() == ".gif":
+        return save_gif(frames, path)
+    return save_apng(frames, path)

@@ -257,6 +257,10 @@ class TeachTools:
         from .teaching import SweepDialog
         return self._show_for_project("sweep", lambda: SweepDialog(self.window.project, self.window))
 
+    def layer_table(self):
+        from .teaching.layer_table import LayerTableView
+        return self._show("layer_table", lambda: LayerTableView(self.window))
+
     def gradient_check(self):
         from .teaching import GradientCheckDialog
         return self._show_for_project("gradcheck", lambda: GradientCheckDialog(self.window.project,
@@ -332,6 +336,7 @@ MENU = (("activation_gallery", "&Activation gallery…", "activation_gallery"),
         ("replay", "&Replay training…", "replay"),
         ("sweep", "Learning-rate s&weep…", "sweep"),
         None,
+        ("layer_table", "La&yer table (model summary)…", "layer_table"),
         ("gradient_check", "Check &gradients…", "gradient_check"),
         ("generative_views", "Generative views…", "generative_views"),
         ("diagnostics", "&Diagnostics", "diagnostics"),

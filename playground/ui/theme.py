@@ -179,7 +179,7 @@ def apply_theme(theme: Theme | str, app: QApplication | None = None,
             raise ValueError(f"Unknown theme {theme!r}; choose one of {sorted(THEMES)}.") from None
     app = app or QApplication.instance()
     if app is not None:
-        if use_fusion:
+        if use_fusion and app.style().name().lower() != "fusion":  # a new style re-polishes every widget
             app.setStyle("Fusion")
         app.setPalette(make_palette(theme))
     pg.setConfigOptions(background=theme.plot_background, foreground=theme.plot_foreground)

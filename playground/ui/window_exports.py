@@ -12,7 +12,7 @@ loss curve, under the project's title) and "Save training animation…": a
 :class:`~playground.ui.slides.FrameRecorder` on the plots area made when a run
 starts, a frame when the epoch has moved on (at most every ``FRAME_GAP_S``, so
 tiny data training hundreds of epochs a second does not stall the window), and
-the last state when the run ends, written as an animated PNG.
+the last state when the run ends, written as an animated GIF (or PNG) on a worker thread.
 """
 
 from __future__ import annotations
@@ -135,17 +135,49 @@ class SlideExports:
     def frame_count(self) -> int:
         return len(self.recorder.frames) if self.recorder is not None else 0
 
+    ANIMATION_KINDS = (("GIF animation (*.gif)", ".gif"), ("Animated PNG (*.png)", ".png"))
+
     def save_animation(self) -> str | None:
+        """Ask where, then write the frames as GIF (default) or animated PNG on a worker thread.
+
+        Returns the path at once; the status bar says when the file is written
+        (:meth:`saver`'s ``done``), or the banner why it could not be.
+        """
         if not self.frame_count():
             self.window.show_status("Train first: the animation records one frame per epoch.")
             return None
-        path = self.window.exporter.ask_path("Training animation", ".png")
+        if self.saver().running:
+            self.window.show_status("Still writing the last animation; try again in a moment.")
+            return None
+        path = self.window.exporter.ask_path("Training animation", ".gif", kinds=self.ANIMATION_KINDS)
         if path is None:
             return None
-        try:
-            slides.save_apng(self.recorder.frames, path)
-        except (OSError, RuntimeError, ValueError) as exc:
-            self.window.show_error(f"Could not save the animation: {exc}")
-            return None
-        self.window.show_status(f"Saved {self.frame_count()} frames to {path}")
+        frames = list(self.recorder.frames)  # a new run may start recording while these are written
+
+        def write(_handle) -> str:
+            try:
+                slides.save_animation(frames, path)
+            except OSError as exc:
+                raise RuntimeError(f"cannot write {path}: {exc.strerror or exc}") from None
+            return path
+
+        self.saver().start(write)
+        self.window.show_status(f"Saving the training animation ({len(frames)} frames) to {path}…")
         return path
+
+    def saver(self):
+        """The worker thread that encodes animations (a few seconds for 120 frames); made on first use."""
+        if getattr(self, "_saver", None) is None:
+            # imported here, not at the top: the teaching package loads all its views
+            from .teaching.common import BackgroundTask
+
+            self._saver = BackgroundTask(self.window)
+            saved, failed = "Saved the training animation to {}", "Could not save the animation: {}"
+            self._saver.done.connect(lambda path: self.window.show_status(saved.format(path)))
+            self._saver.failed.connect(lambda text: self.window.show_error(failed.format(text)))
+        return self._saver
+
+    def finish_saving(self) -> None:
+        """Let an animation being written finish (the window is closing)."""
+        if getattr(self, "_saver", None) is not None:
+            self._saver.shutdown()

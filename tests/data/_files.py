@@ -1,4 +1,4 @@
-"""Writers for small test files: PNG with every row filter, PGM/PPM, IDX."""
+"""Writers for small test files: PNG with every row filter, interlaced PNG, PGM/PPM, IDX."""
 
 from __future__ import annotations
 
@@ -58,6 +58,27 @@ def png_bytes(pixels: np.ndarray, color_type: int | None = None, depth: int = 8,
     if palette is not None:
         out += chunk(b"PLTE", np.asarray(palette, np.uint8).tobytes())
     return out + chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b"")
+
+
+ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+
+
+def interlaced_png_bytes(pixels: np.ndarray) -> bytes:
+    """An 8-bit RGB PNG stored in the seven Adam7 passes (Pillow and Qt write none)."""
+    pixels = np.asarray(pixels, np.uint8)
+    h, w = pixels.shape[:2]
+    raw = bytearray()
+    for x0, y0, dx, dy in ADAM7:
+        part = pixels[y0::dy, x0::dx]
+        for row in part if part.size else ():
+            raw += b"\0" + row.tobytes()  # filter 0: stored as is
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 1)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(raw))) \
+        + chunk(b"IEND", b"")
 
 
 def pnm_bytes(pixels: np.ndarray, binary: bool = True, maxval: int = 255) -> bytes:

@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
+from PIL import Image
 
 from playground.data import DatasetError, load_dataset, load_image_folder, read_image
-from playground.data.image_files import decode_png, resize
+from playground.data.image_files import decode_png, resize, supported_suffixes
 
-from ._files import png_bytes, pnm_bytes
+from ._files import interlaced_png_bytes, png_bytes, pnm_bytes
 
 RNG = np.random.default_rng(0)
 GREY = RNG.integers(0, 256, (7, 5), dtype=np.uint8)  # 7 rows: every PNG row filter is used
@@ -132,7 +133,8 @@ def test_folder_colour_and_resize(tmp_path):
         ("sizes", "images differ in size: cat/0.png is 4×4 but dog/0.png is 8×6 pixels; set the size option"),
         ("one_class", "has 1 sub-folder\\(s\\); make one sub-folder per class"),
         ("empty_class", "the class folder 'dog' holds no images"),
-        ("jpeg", "dog/x.jpg is not a supported image file"),
+        ("unknown", "dog/x.xyz is not a supported image file"),
+        ("broken_jpeg", "dog/x.jpg: not a JPEG image Pillow can read"),
         ("missing", "is not a folder"),
     ],
 )
@@ -148,9 +150,79 @@ def test_bad_folders(tmp_path, setup, message):
     elif setup == "empty_class":
         for f in (root / "dog").iterdir():
             f.unlink()
-    elif setup == "jpeg":
+    elif setup == "unknown":
+        (root / "dog" / "x.xyz").write_bytes(b"1234")
+    elif setup == "broken_jpeg":
         (root / "dog" / "x.jpg").write_bytes(b"\xff\xd8")
     elif setup == "missing":
         root = tmp_path / "nowhere"
     with pytest.raises(DatasetError, match=message):
         load_image_folder(root)
+
+
+# --- formats read through Pillow ---------------------------------------------------------
+def _pillow_file(path, pixels, **options):
+    Image.fromarray(pixels).save(path, **options)
+    return path
+
+
+def test_jpeg_bmp_and_gif_through_pillow(tmp_path):
+    smooth = np.tile(np.linspace(0, 255, 16, dtype=np.uint8), (12, 1))  # JPEG keeps a gentle ramp
+    grey = read_image(_pillow_file(tmp_path / "a.jpg", smooth, quality=95))
+    assert grey.shape == (12, 16) and grey.dtype == np.float32
+    np.testing.assert_allclose(grey, smooth / 255, atol=0.03)
+    colour = np.dstack([smooth, 255 - smooth, np.full_like(smooth, 128)])
+    stored = _pillow_file(tmp_path / "b.JPEG", colour, quality=95, subsampling=0)  # full-size colour
+    np.testing.assert_allclose(read_image(stored), colour / 255, atol=0.03)
+    np.testing.assert_allclose(read_image(_pillow_file(tmp_path / "c.bmp", RGB)), RGB / 255, rtol=1e-6)
+    np.testing.assert_allclose(read_image(_pillow_file(tmp_path / "d.gif", GREY)), GREY / 255, rtol=1e-6)
+    assert {".jpg", ".jpeg", ".bmp", ".gif"} <= set(supported_suffixes())
+
+
+def test_sixteen_bit_tiff_keeps_its_depth(tmp_path):
+    deep = RNG.integers(0, 65536, (5, 6), dtype=np.uint16)
+    np.testing.assert_allclose(read_image(_pillow_file(tmp_path / "d.tif", deep)), deep / 65535, rtol=1e-6)
+
+
+def test_interlaced_png_goes_to_pillow(tmp_path):
+    pixels = RNG.integers(0, 256, (11, 9, 3), dtype=np.uint8)  # odd sizes: some Adam7 passes are short
+    (tmp_path / "i.png").write_bytes(interlaced_png_bytes(pixels))
+    with pytest.raises(DatasetError, match="interlaced"):
+        decode_png((tmp_path / "i.png").read_bytes())  # our reader alone cannot
+    np.testing.assert_allclose(read_image(tmp_path / "i.png"), pixels / 255, rtol=1e-6)
+
+
+def test_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
+    pixels = np.zeros((4, 8), np.uint8)
+    pixels[:, :4] = 255  # white left half, stored landscape
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to view"
+    image = read_image(_pillow_file(tmp_path / "p.jpg", pixels, exif=exif, quality=100))
+    assert image.shape == (8, 4)  # portrait, as the camera was held
+    assert image[:2].mean() > 0.9 and image[-2:].mean() < 0.1  # the left half is now on top
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.jpg", b"", "empty.jpg: not a JPEG image Pillow can read"),
+    ("notes.bmp", b"some text, not a bitmap", "notes.bmp: not a BMP image Pillow can read .*wrong extension"),
+    ("cut.jpg", "cut", "cut.jpg: the JPEG data is damaged or cut short"),
+])
+def test_broken_pillow_files_are_explained(tmp_path, name, data, message):
+    if data == "cut":
+        whole = tmp_path / "whole.jpg"
+        _pillow_file(whole, RNG.integers(0, 256, (64, 64, 3), dtype=np.uint8), quality=90)
+        data = whole.read_bytes()[:400]
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(DatasetError, match=message):
+        read_image(tmp_path / name)
+
+
+def test_folder_of_jpegs(tmp_path):
+    root = tmp_path / "shapes"
+    for label, level in (("dark", 30), ("light", 220)):
+        (root / label).mkdir(parents=True)
+        for i in range(2):
+            _pillow_file(root / label / f"{i}.jpg", np.full((6, 6), level + 5 * i, np.uint8), quality=95)
+    ds = load_image_folder(root)
+    assert ds.x.shape == (4, 1, 6, 6) and ds.class_names == ("dark", "light")
+    np.testing.assert_allclose(ds.x[:, 0, 3, 3], np.array([30, 35, 220, 225]) / 255, atol=0.02)

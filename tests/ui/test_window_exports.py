@@ -90,7 +90,8 @@ def test_training_animation_records_epochs_while_training(window, answers, tmp_p
     window.exporter.fill_menu(window.export_menu)
     action = next(a for a in window.export_menu.actions() if a.text() == "Save training animation…")
     assert action.isEnabled()
-    action.trigger()
+    with qtbot.waitSignal(exports.saver().done, timeout=10000):  # written on a worker thread
+        action.trigger()
     frames = apng_frames((tmp_path / "training.png").read_bytes())
     assert 2 <= len(frames) <= 40 + 1
 

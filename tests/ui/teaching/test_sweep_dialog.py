@@ -50,7 +50,7 @@ def test_sweep_runs_in_the_background_and_fills_the_curves(qtbot, show, example)
 
 
 def test_stop_ends_the_sweep_early(qtbot, show, example):
-    dialog = show(SweepDialog(example("xor"), values="0.01, 0.02, 0.03, 0.04", epochs=50))
+    dialog = show(SweepDialog(example("xor"), values="0.01, 0.02, 0.03, 0.04", epochs=2000))
     dialog.start()
     qtbot.waitUntil(lambda: dialog.reports_received > 0, timeout=20000)
     dialog.stop_button.click()
