@@ -233,7 +233,14 @@ class TrainingPanel(QWidget):
         self.controller.history.clear()
         self.run_started.emit(run)
         paused = self._after_build == "step"
-        self.controller.start(run, paused=paused)
+        try:
+            self.controller.start(run, paused=paused)
+        except Exception as exc:  # noqa: BLE001 - e.g. no process could be started: say so, stay usable
+            traceback.print_exc()
+            self.run = None
+            self._set_state(IDLE)
+            self.error.emit(f"Could not start the training process: {exc}")
+            return
         if self.lr_spin.value() != run.trainer.optimizer.lr:
             self.controller.set_learning_rate(self.lr_spin.value())
         if paused:

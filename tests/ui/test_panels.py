@@ -339,3 +339,15 @@ def test_command_line_arguments():
     assert parse_args(["lab.nnpg"]) == ("lab.nnpg", None)
     assert parse_args(["a.nnpg", "b.nnpg"])[1].startswith("Open one project")
     assert "Unknown option" in parse_args(["--frobnicate"])[1]
+
+
+def test_a_training_process_that_cannot_start_is_a_message(training, qtbot, monkeypatch):
+    def refuse(run, paused=False):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(training.controller, "start", refuse)
+    training.set_project(xor_project(epochs=2))
+    with qtbot.waitSignal(training.error, timeout=20000) as blocker:
+        training.play()
+    assert blocker.args[0] == "Could not start the training process: no more processes"
+    assert training.state == "idle" and training.play_button.isEnabled()

@@ -145,6 +145,9 @@ class StepThroughView(QWidget):
         self.sample_spin.setPrefix("sample ")
         self.sample_spin.setToolTip("Which training sample goes through the network")
         self.optimizer_combo = QComboBox()
+        # long entries must not make the window wider than a laptop screen
+        self.optimizer_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.optimizer_combo.setMinimumContentsLength(30)
         self.optimizer_combo.setToolTip("The update uses the project's optimizer, or plain SGD "
                                         "(w ← w − η·∂L/∂w), which is easiest to follow by hand")
         self.back_button = QPushButton("◀  Back")
