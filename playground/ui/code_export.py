@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from playground.session.export_code import ExportError, to_numpy, to_pytorch
 
+from .export import write_text_for
+
 FLAVOURS = {
     "export_pytorch": ("PyTorch script…", "pytorch", to_pytorch,
                        "A runnable PyTorch script that trains this network on the same data"),
@@ -53,13 +55,8 @@ class CodeExports:
         path = path or self._ask(flavour)
         if not path:
             return None
-        try:
-            Path(path).write_text(script, encoding="utf-8")
-        except OSError as exc:
-            self.window.show_error(f"Could not write {path}: {exc.strerror or exc}")
-            return None
-        self.window.show_status(f"Wrote the {'PyTorch' if flavour == 'pytorch' else 'NumPy'} script to {path}")
-        return path
+        name = "PyTorch" if flavour == "pytorch" else "NumPy"
+        return write_text_for(self.window, path, script, f"Wrote the {name} script to {path}")
 
     def _ask(self, flavour: str) -> str | None:
         w = self.window

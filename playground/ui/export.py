@@ -229,3 +229,15 @@ def copy_image(image: QImage, svg: bytes | None = None) -> QImage:
         mime.setData("image/svg+xml", QByteArray(svg))
     QGuiApplication.clipboard().setMimeData(mime)
     return image
+
+
+def write_text_for(window, path: str | Path, text: str, done: str) -> str | None:
+    """Write ``text`` to ``path`` for main window ``window``: ``done`` in the status bar, or the
+    error in plain words in its banner. Returns the path, or ``None`` if it could not be written."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        window.show_error(f"Could not write {path}: {exc.strerror or exc}")
+        return None
+    window.show_status(done)
+    return str(path)

@@ -51,3 +51,12 @@ def test_a_network_that_cannot_be_written_says_why(window, answers, tmp_path, mo
                         code_export.FLAVOURS["export_pytorch"][:2] + (refuse,) + code_export.FLAVOURS["export_pytorch"][3:])
     assert window.code_exports.save("export_pytorch") is None
     assert errors == ["Cannot write the script: the layer 'maxout_1' has no PyTorch counterpart"]
+
+
+def test_a_script_that_cannot_be_written_is_a_message(window, answers, tmp_path, monkeypatch):
+    load_xor(window, epochs=2)
+    errors = []
+    monkeypatch.setattr(window, "show_error", errors.append)
+    missing = tmp_path / "no_such_folder" / "xor.py"
+    assert window.code_exports.save("export_numpy", str(missing)) is None
+    assert errors and errors[0].startswith(f"Could not write {missing}: No such file or directory")

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from playground.session.compile import summarize
 
+from ..export import write_text_for
+
 HEADER = ("Layer", "Kind", "Output shape", "Trainable", "Fixed")
 PROBLEM_COLOUR = "#d62728"
 
@@ -141,10 +143,4 @@ class LayerTableView(QWidget):
                 return None
             path = path if path.endswith(suffix) else path + suffix
         text = as_csv(self.rows) if suffix == ".csv" else as_markdown(self.rows)
-        try:
-            Path(path).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            self.window_.show_error(f"Could not write {path}: {exc.strerror or exc}")
-            return None
-        self.window_.show_status(f"Saved the layer table to {path}")
-        return path
+        return write_text_for(self.window_, path, text, f"Saved the layer table to {path}")
