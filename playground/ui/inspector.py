@@ -10,19 +10,28 @@ Edits do not touch the graph: they call ``set_param(node_id, name, value)``,
 which the window points at the canvas (an undoable ``SetParam`` command that
 is refused while training runs). When the graph changes by other means (undo,
 redo), the editors follow its ``param_changed`` signal.
+
+A layer with learned parameters also gets "Freeze this layer" (transfer learning):
+the box changes the project's ``settings.hooks.frozen`` through :class:`SetFrozen`,
+a training-settings command on the window's undo stack (:meth:`bind_settings`),
+so one tick is one undo step. It is greyed out while training runs or when a
+classroom lock keeps students from changing ``hooks.frozen``.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout,
+                               QWidget)
 
 from playground.model.catalog import get_spec
-from playground.model.errors import ModelError
+from playground.model.errors import ModelError, SettingsError
 
 from .editors import Editor, make_editor, same_value
+from .settings_panel import LOCKED_TIP, SetSetting
 
 
 # settings that only matter for some values of another one (kept in the model, hidden here)
@@ -31,6 +40,69 @@ USED_WHEN = {
     "mse_form": lambda p: p.get("loss", "mse") == "mse",
     "target": lambda p: p.get("penalty", "kl") == "kl",
 }
+FROZEN_PATH = "hooks.frozen"
+FREEZE_TEXT = "Freeze this layer (its weights do not train)"
+FREEZE_HELP = ("Transfer learning: keep what an earlier training learned here and train only the layers "
+               "after it.")
+FREEZE_BUSY_TIP = "Training is running — stop it to freeze or unfreeze a layer"
+
+
+# ----------------------------------------------------------------------------
+# freezing a layer: a training-settings change
+# ----------------------------------------------------------------------------
+class SetFrozen(SetSetting):
+    """Freeze or unfreeze one layer (``settings.hooks.frozen``): one undo step, never merged
+    with the next tick (ticking two layers and pressing Ctrl+Z unfreezes only the second)."""
+
+    def __init__(self, settings, node_id: str, frozen: bool, notify: Callable[[str], None] | None = None):
+        ids = [n for n in settings.hooks.frozen if n != node_id] + ([node_id] if frozen else [])
+        super().__init__(settings, FROZEN_PATH, ids, notify)
+        self.setText(f"{'Freeze' if frozen else 'Unfreeze'} {node_id}")
+
+    def id(self) -> int:
+        return -1  # no merging
+
+    def apply_first(self) -> None:
+        """Apply before pushing; raises :class:`SettingsError` when the list is refused."""
+        trial = copy.deepcopy(self.settings.hooks)
+        trial.frozen = list(self.new)
+        trial.validate()
+        self.old, self.new = list(self.settings.hooks.frozen), list(trial.frozen)
+        self.settings.hooks.frozen = list(self.new)
+        self._applied_once = True
+        self._notify()
+
+    def _set(self, value: Any) -> None:
+        super()._set(list(value))  # the command keeps its own copy
+
+
+class _ClickLabel(QLabel):
+    """A check box's word-wrapped text: clicking it toggles the box, as a check box's own text does."""
+
+    def __init__(self, text: str, box: QCheckBox):
+        super().__init__(text)
+        self.box = box
+        self.setWordWrap(True)
+        self.setBuddy(box)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.box.isEnabled() and self.rect().contains(
+                event.position().toPoint()):
+            self.box.toggle()
+        super().mouseReleaseEvent(event)
+
+
+def _check_row(text: str) -> tuple[QWidget, QCheckBox, QLabel]:
+    """A check box whose text wraps in a narrow dock (a QCheckBox's own text never wraps)."""
+    row = QWidget()
+    box = QCheckBox()
+    box.setAccessibleName(text)
+    label = _ClickLabel(text, box)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 4, 0, 0)
+    layout.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addWidget(label, 1)
+    return row, box, label
 
 
 # ----------------------------------------------------------------------------
@@ -49,6 +121,9 @@ class InspectorWidget(QWidget):
         self.node_id: str | None = None
         self.editors: dict[str, Editor] = {}
         self._locked_reason = ""
+        self.project_of: Callable[[], Any] | None = None  # the window's open project (bind_settings)
+        self.undo_stack = None
+        self.training_busy: Callable[[], bool] = lambda: False
 
         self.title = QLabel()
         font = self.title.font()
@@ -62,6 +137,12 @@ class InspectorWidget(QWidget):
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.freeze_row, self.freeze_box, self.freeze_label = _check_row(FREEZE_TEXT)
+        self.freeze_box.setObjectName("freeze_box")
+        self.freeze_box.toggled.connect(self._on_freeze_toggled)
+        self.freeze_help = QLabel(FREEZE_HELP)
+        self.freeze_help.setWordWrap(True)
+        self.freeze_help.setStyleSheet("color: palette(placeholder-text);")
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -69,7 +150,8 @@ class InspectorWidget(QWidget):
 
         content = QWidget()
         column = QVBoxLayout(content)
-        for w in (self.title, self.subtitle, self.description, self.details, self.form_host):
+        for w in (self.title, self.subtitle, self.description, self.details, self.freeze_row, self.freeze_help,
+                  self.form_host):
             column.addWidget(w)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -94,6 +176,14 @@ class InspectorWidget(QWidget):
             graph.changed.connect(self.refresh_details)
         self.show_node(None)
 
+    def bind_settings(self, project_of: Callable[[], Any], undo_stack,
+                      training_busy: Callable[[], bool] | None = None) -> None:
+        """Where "Freeze this layer" writes: the open project's settings, through ``undo_stack``."""
+        self.project_of, self.undo_stack = project_of, undo_stack
+        if training_busy is not None:
+            self.training_busy = training_busy
+        self.refresh_frozen()
+
     def show_selection(self, node_ids: list[str]) -> None:
         """Follow the canvas selection: one node is shown; none or several clear the view."""
         if len(node_ids) == 1:
@@ -111,6 +201,7 @@ class InspectorWidget(QWidget):
                                      if several else "Select a layer on the canvas to see and change its "
                                      "settings.")
             self.details.setText("")
+            self.refresh_frozen()
             return
         node = self.graph.node(self.node_id)
         spec = get_spec(node.kind)
@@ -139,6 +230,7 @@ class InspectorWidget(QWidget):
         if self.node_id is None or self.info_for is None:
             self.details.setText("")
             return
+        self.refresh_frozen()
         info = self.info_for(self.node_id)
         if info is None:
             self.details.setText("")
@@ -204,3 +296,67 @@ class InspectorWidget(QWidget):
             used = USED_WHEN.get(name, lambda p: True)(params)
             self.form.setRowVisible(editor.widget, used)
         self.form_host.setToolTip(self._locked_reason)
+        self.refresh_frozen()
+
+    # -- freezing (transfer learning) ------------------------------------------------
+    def _project(self):
+        return self.project_of() if self.project_of is not None else None
+
+    def _has_parameters(self, node_id: str) -> bool:
+        info = self.info_for(node_id) if self.info_for is not None else None
+        return bool(info is not None and (info.params or 0) > 0)
+
+    def freeze_refusal(self) -> str:
+        """Why the freeze box cannot be changed now (empty when it can)."""
+        project = self._project()
+        if project is None or self.undo_stack is None:
+            return "Freezing needs an open project"
+        if self.training_busy():
+            return FREEZE_BUSY_TIP
+        if not project.may_change(FROZEN_PATH):
+            return LOCKED_TIP
+        return ""
+
+    def refresh_frozen(self) -> None:
+        """Show the box for layers with learned parameters (or already frozen), ticked when frozen."""
+        project = self._project()
+        frozen = project is not None and self.node_id is not None and self.node_id in project.settings.hooks.frozen
+        shown = project is not None and self.node_id is not None and (frozen or self._has_parameters(self.node_id))
+        self.freeze_row.setVisible(shown)
+        self.freeze_help.setVisible(shown)
+        if not shown:
+            return
+        if self.freeze_box.isChecked() != frozen:
+            self.freeze_box.blockSignals(True)
+            self.freeze_box.setChecked(frozen)
+            self.freeze_box.blockSignals(False)
+        refusal = self.freeze_refusal()
+        for widget in (self.freeze_box, self.freeze_label):
+            widget.setEnabled(not refusal)
+            widget.setToolTip(refusal or FREEZE_HELP)
+
+    def _on_freeze_toggled(self, checked: bool) -> None:
+        self.set_frozen(self.node_id, checked)
+
+    def set_frozen(self, node_id: str | None, frozen: bool) -> bool:
+        """Freeze or unfreeze ``node_id`` as one undo step; ``False`` (and why, as a message) if refused."""
+        project = self._project()
+        refusal = self.freeze_refusal()
+        if node_id is None or project is None:
+            return False
+        if (node_id in project.settings.hooks.frozen) == frozen:
+            return True
+        if refusal:
+            self.message.emit(f"Frozen layers: {refusal[0].lower()}{refusal[1:]}")
+            self.refresh_frozen()
+            return False
+        command = SetFrozen(project.settings, node_id, frozen)
+        try:
+            command.apply_first()
+        except SettingsError as exc:
+            self.message.emit(str(exc))
+            self.refresh_frozen()
+            return False
+        self.undo_stack.push(command)
+        self.refresh_frozen()
+        return True

@@ -59,6 +59,14 @@ def initial_weights_key(project: Project) -> str:
     return json.dumps([nodes, graph["edges"], project.settings.seed, dataset], sort_keys=True, default=str)
 
 
+def training_snapshot(project: Project) -> Project:
+    """The copy Play compiles; a frozen layer deleted since it was frozen is left out of it (the
+    live project keeps the id, so undoing the delete brings the layer back frozen)."""
+    copy = snapshot_project(project)
+    copy.drop_stale_references()
+    return copy
+
+
 def new_project() -> Project:
     """An empty network with an Input and an Output ready, on the circle dataset."""
     project = Project(dataset=DatasetRef(name="circle", options={}))
@@ -99,6 +107,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.cleanChanged.connect(self.update_title)
         self.undo_stack.indexChanged.connect(lambda _index: self.training.refresh_lr())
         self.undo_stack.indexChanged.connect(lambda _index: self._forget_stale_initial_weights())
+        self.undo_stack.indexChanged.connect(lambda _index: self._show_frozen())
         self.menu_actions["dark_theme"].setChecked(theme.current_theme().is_dark)
         self.resize(1600, 1000)
         self._default_state = self.saveState(LAYOUT_VERSION)
@@ -113,12 +122,13 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorWidget(set_param=self.canvas.canvas_scene.set_param)
         self.inspector.info_for = lambda node_id: self.canvas.canvas_scene.infos.get(node_id)
         self.canvas.selection_changed.connect(self.inspector.show_selection)
+        self.inspector.bind_settings(lambda: self.project, self.undo_stack, lambda: self.training.busy)
         self.settings_panel = SettingsPanel(self.undo_stack)
         self.settings_panel.set_param = self.canvas.canvas_scene.set_param
         self.dataset_panel = DatasetPanel(self.undo_stack)
         self.dataset_panel.dataset_loaded.connect(self._on_dataset_loaded)
         self.training = TrainingPanel()
-        self.training.snapshot = snapshot_project
+        self.training.snapshot = training_snapshot
         self.training.commit_lr = lambda lr: self.settings_panel.commit("optimizer.lr", lr)
         self.plots = PlotsPanel()
         self.refresher = PlotRefresher(self.training.controller.history, self.plots.plots(), parent=self)
@@ -185,6 +195,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.canvas.set_graph(project.graph)
         self.inspector.set_graph(project.graph)
+        self._show_frozen()
         project.graph.changed.connect(self._on_graph_changed)
         self.settings_panel.set_project(project)
         self.dataset_panel.set_project(project)
@@ -313,6 +324,11 @@ class MainWindow(QMainWindow):
         self._forget_stale_initial_weights()
         self._sync_dataset_shapes()
         self.status_info.show_params(self.project.graph, self.canvas.canvas_scene.infos)
+
+    def _show_frozen(self) -> None:
+        """Frozen layers (transfer learning) marked on their cards; the inspector's box follows."""
+        self.canvas.canvas_scene.set_frozen(self.project.settings.hooks.frozen)
+        self.inspector.refresh_frozen()
 
     def _on_dataset_loaded(self, dataset) -> None:
         ref = self.project.dataset.to_dict() if self.project.dataset is not None else None

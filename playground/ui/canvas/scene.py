@@ -72,6 +72,7 @@ class CanvasScene(QGraphicsScene):
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: dict[Edge, EdgeItem] = {}
         self.infos: dict[str, NodeInfo] = {}
+        self.frozen: set[str] = set()  # node ids marked frozen on their cards (transfer learning)
         self.locked = False
         self.lock_reason = ""
         self.analysis_count = 0  # how often shape inference ran (tests)
@@ -140,6 +141,7 @@ class CanvasScene(QGraphicsScene):
         self._structure_changed = True
         item = NodeItem(node, self.style)
         item.set_locked(self.locked)
+        item.set_frozen(node.id in self.frozen)
         item.set_port_count(self.graph.port_count(node.id))
         self.node_items[node.id] = item
         self.addItem(item)
@@ -259,6 +261,13 @@ class CanvasScene(QGraphicsScene):
         for label in self._step_labels.values():
             label.set_style(style)
         self.update()
+
+    def set_frozen(self, node_ids: Iterable[str]) -> None:
+        """Mark the cards of frozen layers (the project's ``settings.hooks.frozen``; the window
+        calls this after every settings change, undo and redo, and for a new project)."""
+        self.frozen = set(node_ids)
+        for node_id, item in self.node_items.items():
+            item.set_frozen(node_id in self.frozen)
 
     def set_palette_style(self, palette: QPalette) -> None:
         self.set_style(CanvasStyle.from_palette(palette))

@@ -1,13 +1,13 @@
 """A node card: title, key parameters, output shape, parameter count, problem badge.
 
 The card only shows what the scene tells it (:meth:`NodeItem.set_node`,
-:meth:`NodeItem.set_info`, :meth:`NodeItem.set_unit_maps`); it never changes
-the model. Qt moves it while the mouse drags; the scene turns the whole drag
+:meth:`NodeItem.set_info`, :meth:`NodeItem.set_unit_maps`, :meth:`NodeItem.set_frozen`); it
+never changes the model. Qt moves it while the mouse drags; the scene turns the whole drag
 into one ``MoveNodes`` command on release.
 
 Layout (scene units, zoom 1)::
 
-    ┃ Conv2D              conv2d_1 (!)
+    ┃ Conv2D   [❄ frozen] conv2d_1 (!)  (the tag and an ice-blue stripe: a frozen layer)
     ┃ 16 filters 3×3, same
     ┃ → (16, 8, 8)
     ┃ 160 params
@@ -34,6 +34,10 @@ MAX_PROBLEM_LINES = 6  # the fix is usually at the end of the message: keep it v
 MAX_STEP_LINES = 3  # wrapped lines per step-through quantity
 STEP_PAD = 5.0
 HALO = 6.0  # the glow round a card of the step-through's current stage
+FROZEN_TAG = "❄ frozen"
+FROZEN_TIP = "Frozen: its weights keep their values while the other layers train (transfer learning)."
+ICE, ICE_DARK_THEME = "#3d85c6", "#8ecbff"  # a frozen layer's stripe and tag
+TAG_PAD, TAG_GAP = 5.0, 6.0
 
 
 class NodeItem(QGraphicsItem):
@@ -51,6 +55,7 @@ class NodeItem(QGraphicsItem):
         self.info = NodeInfo()
         self.has_output = True
         self.locked = False
+        self.frozen = False  # transfer learning: its weights do not train
         self.edges: set = set()  # EdgeItems attached to this node (kept by the scene)
         self.input_ports: list[PortItem] = []
         self.output_port: PortItem | None = None
@@ -134,6 +139,21 @@ class NodeItem(QGraphicsItem):
         self._relayout()
         for port in self.ports():
             port.update()
+
+    def set_frozen(self, frozen: bool) -> None:
+        """Mark the card as a frozen layer: a "❄ frozen" tag in the header and an ice-blue stripe."""
+        if bool(frozen) != self.frozen:
+            self.frozen = bool(frozen)
+            self._relayout()
+
+    def _ice(self) -> QColor:
+        return QColor(ICE_DARK_THEME if self.style.dark else ICE)
+
+    def _tag_width(self) -> float:
+        """Room the frozen tag takes in the header (0 when not frozen)."""
+        if not self.frozen:
+            return 0.0
+        return QFontMetricsF(self.style.small_font).horizontalAdvance(FROZEN_TAG) + 2 * TAG_PAD + TAG_GAP
 
     def set_locked(self, locked: bool) -> None:
         self.locked = locked
@@ -228,7 +248,8 @@ class NodeItem(QGraphicsItem):
         title_fm = QFontMetricsF(s.title_font)
         body_fm = QFontMetricsF(s.body_font)
         small_fm = QFontMetricsF(s.small_font)
-        widest = max([title_fm.horizontalAdvance(self.title) + small_fm.horizontalAdvance(self.node_id) + 16]
+        header = title_fm.horizontalAdvance(self.title) + small_fm.horizontalAdvance(self.node_id) + 16
+        widest = max([header + self._tag_width()]
                      + [QFontMetricsF(f).horizontalAdvance(t) for t, f, _c in self._lines()])
         width = max(NODE_WIDTH, widest + self._text_left() + PADDING)
         if bool(self.unit_maps.images):
@@ -301,6 +322,11 @@ class NodeItem(QGraphicsItem):
         return rows
 
     def _update_tooltip(self) -> None:
+        self._set_tip_text()
+        if self.frozen:
+            self.setToolTip(f"{FROZEN_TIP}\n\n{self.toolTip()}")
+
+    def _set_tip_text(self) -> None:
         if self._step_tip:
             self.setToolTip(f"{self.title} ({self.node_id}), this step:\n{self._step_tip}")
             return
@@ -333,7 +359,7 @@ class NodeItem(QGraphicsItem):
         shadow = QColor(0, 0, 0, 70 if s.dark else 28)
         painter.setBrush(shadow)
         painter.drawRoundedRect(rect.translated(0, 2.5), NODE_RADIUS, NODE_RADIUS)
-        fill = s.error_card if self.problem else s.card
+        fill = s.error_card if self.problem else mix(s.card, self._ice(), 0.07) if self.frozen else s.card
         if selected or self.step_highlight:
             border = QPen(s.highlight, 3.0)
         elif self.problem:
@@ -354,7 +380,12 @@ class NodeItem(QGraphicsItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(s.error if self.problem else s.group_colour(self.group))
         inset = border.widthF() / 2
-        painter.drawPath(stripe.intersected(clip).intersected(self._inset_path(inset)))
+        stripe = stripe.intersected(clip).intersected(self._inset_path(inset))
+        if self.frozen and not self.problem:  # frozen: an icy, hatched stripe instead of the group colour
+            painter.setBrush(mix(s.card, self._ice(), 0.3))
+            painter.drawPath(stripe)
+            painter.setBrush(QBrush(self._ice(), Qt.BrushStyle.BDiagPattern))
+        painter.drawPath(stripe)
 
         self._paint_text(painter)
         if self.problem or self.warning:
@@ -379,9 +410,12 @@ class NodeItem(QGraphicsItem):
         id_right = self._width - PADDING - (BADGE_RADIUS + 4 if self.problem or self.warning else 0)
         painter.drawText(QRectF(id_right - id_width, y, id_width, title_fm.height()),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.node_id)
+        if self.frozen:
+            self._paint_tag(painter, id_right - id_width - TAG_GAP, y, title_fm.height())
         painter.setFont(s.title_font)
         painter.setPen(s.text)
-        title = title_fm.elidedText(self.title, Qt.TextElideMode.ElideRight, width - id_width - 8)
+        title_width = width - id_width - 8 - self._tag_width()
+        title = title_fm.elidedText(self.title, Qt.TextElideMode.ElideRight, title_width)
         painter.drawText(QRectF(left, y, width, title_fm.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
         y += title_fm.height() + LINE_GAP
@@ -402,6 +436,19 @@ class NodeItem(QGraphicsItem):
             y += small_fm.height()
         if self._step_rows:
             self._paint_step(painter, left, y + LINE_GAP, width)
+
+    def _paint_tag(self, painter: QPainter, right: float, top: float, height: float) -> None:
+        """The "❄ frozen" pill, its right edge at ``right``, centred in the header line."""
+        s, ice = self.style, self._ice()
+        fm = QFontMetricsF(s.small_font)
+        box = QRectF(right - self._tag_width() + TAG_GAP, top + (height - fm.height() - 2) / 2,
+                     self._tag_width() - TAG_GAP, fm.height() + 2)
+        painter.setPen(QPen(mix(s.card, ice, 0.6), 1.0))
+        painter.setBrush(mix(s.card, ice, 0.16))
+        painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
+        painter.setFont(s.small_font)
+        painter.setPen(ice if not s.dark else mix(ice, s.text, 0.3))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, FROZEN_TAG)
 
     def _paint_step(self, painter: QPainter, left: float, top: float, width: float) -> None:
         """The step-through's numbers in a tinted box: labels in a column, fresh ones bold."""
@@ -447,7 +494,8 @@ class NodeItem(QGraphicsItem):
     # ------------------------------------------------------------------
     def text(self) -> str:
         """Everything the card says, one line each (tests read this)."""
-        lines = [f"{self.title} {self.node_id}"] + [t for t, _f, _c in self._lines()] + self._problem_lines
+        header = [f"{self.title} {self.node_id}"] + ([FROZEN_TAG] if self.frozen else [])
+        lines = header + [t for t, _f, _c in self._lines()] + self._problem_lines
         return "\n".join(lines + self.step_text())
 
     # ------------------------------------------------------------------
