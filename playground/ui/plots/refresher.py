@@ -42,7 +42,8 @@ class Backoff:
         if self._last is not None:
             interval = self.timer.interval()
             late = (now - self._last) * 1000 - interval
-            wanted = interval * 1.5 if late > self.late_ms else interval * 0.95
+            # a few ms late is normal (a paint, a click); more means the window has more than it can do
+            wanted = interval * 1.5 if late > self.late_ms else interval * 0.8
             wanted = round(min(self.slowest_ms, max(self.fastest_ms, wanted)))
             if wanted != interval:
                 self.timer.setInterval(wanted)

@@ -95,3 +95,29 @@ def test_a_tick_redraws_in_turn_within_its_budget(show, qtbot):
     history.append(fakes.report(999, train_loss=0.1))
     refresher.budget_s = 10.0  # a generous budget: everything in one tick
     assert refresher.refresh_some() == 3
+
+
+def test_backoff_slows_the_timer_when_ticks_come_late_and_recovers(qtbot, monkeypatch):
+    from PySide6.QtCore import QTimer
+
+    from playground.ui.plots import refresher as module
+
+    timer = QTimer()
+    timer.setInterval(33)
+    backoff = module.Backoff(timer, fastest_ms=33, slowest_ms=100)
+    clock = [0.0]
+    monkeypatch.setattr(module.time, "perf_counter", lambda: clock[0])
+
+    def tick_after(ms):
+        clock[0] += ms / 1000
+        backoff.tick()
+
+    backoff.tick()
+    tick_after(33 + 50)  # the window was busy for 50 ms: slow down
+    assert timer.interval() == round(33 * 1.5)
+    tick_after(timer.interval() + 50)
+    tick_after(timer.interval() + 50)
+    assert timer.interval() == 100  # never slower than slowest_ms
+    for _ in range(20):  # on time again: back to the fastest rate
+        tick_after(timer.interval())
+    assert timer.interval() == 33
