@@ -2,9 +2,9 @@
 
 Play compiles a snapshot of the project on a worker thread
 (``playground.session.compile.build_run``: loading the data and building the
-network can take a moment), then hands the trainer to the
-:class:`~playground.ui.training_controller.TrainingController`, which runs it
-on its own worker thread. The panel only does cheap work per report (counters,
+network can take a moment), then hands the run to the
+:class:`~playground.ui.training_controller.TrainingController`, which trains
+it in a child process. The panel only does cheap work per report (counters,
 progress bar); plots redraw on their own timer.
 
 Signals tell the window what to do: ``busy_changed`` (lock the canvas),
