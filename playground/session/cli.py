@@ -1,6 +1,6 @@
 """Headless command line: ``playground train PROJECT`` and ``playground info PROJECT``.
 
-Runs the same :class:`Trainer` the window runs on its worker thread.
+Runs the same :class:`Trainer` the window runs in its training process.
 """
 
 from __future__ import annotations

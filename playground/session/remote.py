@@ -106,7 +106,7 @@ def _build_trainer(job: Job):
 
 
 def _train(trainer, paused: bool, commands, replies) -> None:
-    """Like the old worker thread's loop: reports from ``trainer.steps()``, commands between them."""
+    """Reports from ``trainer.steps()``; between them, the commands from the window."""
     steps = trainer.steps()
     while not trainer.finished:
         if paused or commands.poll():
