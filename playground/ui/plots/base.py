@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..theme import Theme, current_theme, theme_notifier
 
@@ -397,3 +397,35 @@ class WarningLabel(QLabel):
             f"QLabel {{ background: {theme.warning_background}; color: {theme.warning_text};"
             f" font-size: {theme.label_pt}pt; font-weight: bold; padding: 6px;"
             " border-radius: 4px; }")
+
+
+class LayerCombo(QComboBox):
+    """The "Layer:" choice of a plot that shows one layer at a time (feature maps, weight histograms)."""
+
+    def __init__(self, on_change, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setMinimumContentsLength(12)
+        self.currentIndexChanged.connect(on_change)
+
+    def current_node(self) -> str | None:
+        return self.currentData()
+
+    def set_node(self, node: str) -> None:
+        i = self.findData(node)
+        if i >= 0:
+            self.setCurrentIndex(i)
+
+    def set_nodes(self, nodes: list[str], label) -> None:
+        """Offer ``nodes`` (labelled ``label(node)``), keeping the chosen one; no change signal."""
+        if [self.itemData(i) for i in range(self.count())] == nodes:
+            for i, node in enumerate(nodes):
+                self.setItemText(i, label(node))
+            return
+        current = self.current_node()
+        self.blockSignals(True)
+        self.clear()
+        for node in nodes:
+            self.addItem(label(node), node)
+        if current in nodes:
+            self.setCurrentIndex(nodes.index(current))
+        self.blockSignals(False)

@@ -9,9 +9,9 @@ compared with the others. Channels run left to right, top to bottom.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
-from .base import KEEP, HistoryPlot, set_plot_title
+from .base import KEEP, HistoryPlot, LayerCombo, set_plot_title
 from .image_panel import add_image_plot, show_rgba
 from .images import mosaic, to_rgba
 
@@ -46,9 +46,7 @@ class FeatureMapGrid(HistoryPlot):
         super().__init__(parent)
         self.max_maps = max_maps
         self.colormap = colormap
-        self.combo = QComboBox()
-        self.combo.setMinimumContentsLength(12)
-        self.combo.currentIndexChanged.connect(self._on_control_changed)
+        self.combo = LayerCombo(self._on_control_changed)
         self.add_header(QLabel("Layer:"), self.combo)
         self.plot_widget, self.image = add_image_plot(self)
         self.layout_.addWidget(self.plot_widget, 1)
@@ -57,12 +55,10 @@ class FeatureMapGrid(HistoryPlot):
         self.maps: dict[str, np.ndarray] = {}
 
     def current_node(self) -> str | None:
-        return self.combo.currentData()
+        return self.combo.current_node()
 
     def set_node(self, node: str) -> None:
-        i = self.combo.findData(node)
-        if i >= 0:
-            self.combo.setCurrentIndex(i)
+        self.combo.set_node(node)
 
     def redraw(self, history) -> None:
         # compare the report's own activations dict, so one carried forward is not redrawn
@@ -70,24 +66,12 @@ class FeatureMapGrid(HistoryPlot):
         if activations is KEEP:
             return
         self.maps = feature_maps_of_dict(activations or {})
-        self._update_combo(list(self.maps))
+        self.combo.set_nodes(list(self.maps), self.node_label)
         self.redraw_now()
 
     def redraw_now(self) -> None:  # the combo changed: draw another layer's maps
         node = self.current_node()
         self._draw(node, self.maps.get(node))
-
-    def _update_combo(self, nodes: list[str]) -> None:
-        if [self.combo.itemData(i) for i in range(self.combo.count())] == nodes:
-            return
-        current = self.current_node()
-        self.combo.blockSignals(True)
-        self.combo.clear()
-        for node in nodes:
-            self.combo.addItem(self.node_label(node), node)
-        if current in nodes:
-            self.combo.setCurrentIndex(nodes.index(current))
-        self.combo.blockSignals(False)
 
     def _draw(self, node: str | None, maps) -> None:
         if maps is None:

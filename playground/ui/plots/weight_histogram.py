@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ..theme import Theme, current_theme
-from .base import HistoryPlot
+from .base import HistoryPlot, LayerCombo
 
 
 def as_counts_edges(pair) -> tuple[np.ndarray, np.ndarray]:
@@ -40,9 +40,7 @@ class WeightHistogramPlot(HistoryPlot):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.combo = QComboBox()
-        self.combo.setMinimumContentsLength(12)
-        self.combo.currentIndexChanged.connect(self._on_control_changed)
+        self.combo = LayerCombo(self._on_control_changed)
         self.add_header(QLabel("Layer:"), self.combo)
         self.plot_widget = self.add_plot_widget("weight value", "count")
         self.plot_item = self.plot_widget.getPlotItem()
@@ -63,16 +61,14 @@ class WeightHistogramPlot(HistoryPlot):
         return {"latest": self.latest, "first": self.first}[which]
 
     def current_node(self) -> str | None:
-        return self.combo.currentData()
+        return self.combo.current_node()
 
     def set_node(self, node: str) -> None:
-        i = self.combo.findData(node)
-        if i >= 0:
-            self.combo.setCurrentIndex(i)
+        self.combo.set_node(node)
 
     def redraw(self, history) -> None:
         self._collect(history.latest)
-        self._update_combo()
+        self.combo.set_nodes(list(self.snapshots), self.node_label)
         self._draw(self.current_node())
 
     def redraw_now(self) -> None:  # the combo changed: no new data, just draw another layer
@@ -90,21 +86,6 @@ class WeightHistogramPlot(HistoryPlot):
             snap = (report.iteration, counts, edges)
             entry = self.snapshots.setdefault(node, {"first": snap})
             entry["latest"] = snap
-
-    def _update_combo(self) -> None:
-        nodes = list(self.snapshots)
-        if [self.combo.itemData(i) for i in range(self.combo.count())] == nodes:
-            for i, node in enumerate(nodes):
-                self.combo.setItemText(i, self.node_label(node))
-            return
-        current = self.current_node()
-        self.combo.blockSignals(True)
-        self.combo.clear()
-        for node in nodes:
-            self.combo.addItem(self.node_label(node), node)
-        if current in nodes:
-            self.combo.setCurrentIndex(nodes.index(current))
-        self.combo.blockSignals(False)
 
     def _draw(self, node: str | None) -> None:
         legend = self.plot_item.legend
