@@ -18,40 +18,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..im2col import Windows, check_padding, image_shape, pair
+from ..im2col import Windows, image_shape
 from ..initializers import get_initializer
-from ..layer import Layer
+from .conv import _Conv
 
 
-class LocallyConnected2D(Layer):
+class LocallyConnected2D(_Conv):
     kind = "locally_connected2d"
 
     def __init__(self, filters: int, kernel_size=3, stride=1, padding: Any = "valid", use_bias: bool = True,
                  init="he_uniform", bias_init="zeros", name: str | None = None):
-        super().__init__(name)
         if int(filters) != filters or filters < 1:
             raise ValueError(f"LocallyConnected2D needs at least 1 filter, got {filters!r}")
+        super().__init__(kernel_size, stride, padding, 1, use_bias, init, bias_init, name)
         self.filters = int(filters)
-        self.kernel_size = pair(kernel_size, "kernel size")
-        self.stride = pair(stride, "stride")
-        check_padding(padding)
-        self.padding = tuple(padding) if isinstance(padding, list) else padding
-        self.use_bias = bool(use_bias)
-        self.init = init
-        self.bias_init = bias_init
-        self.windows: Windows | None = None
 
     def make_windows(self, in_shape) -> Windows:
         # the exact layout: one column per real output position (each has its own weights)
-        return Windows(in_shape, self.kernel_size, self.stride, self.padding, name=self.name, layout="exact")
+        return Windows(in_shape, self.kernel_size, self.stride, self.padding, self.dilation, name=self.name,
+                       layout="exact")
 
-    def build(self, input_shapes, xp, dtype, rng):
-        self.windows = self.make_windows(input_shapes[0])
-        return super().build(input_shapes, xp, dtype, rng)
-
-    def output_shape(self, in_shape):
-        win = self.make_windows(in_shape)
-        return (self.filters, win.out_h, win.out_w)
+    def out_channels(self, in_shape) -> int:
+        return self.filters
 
     def param_shapes(self, in_shape):
         c = image_shape(self, in_shape)[0]
