@@ -20,8 +20,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from playground.data import DatasetError, dataset_info, list_datasets, load_dataset
 from playground.data.registry import Option
@@ -29,6 +29,7 @@ from playground.model.params import ParamSpec
 from playground.model.settings import DatasetRef
 
 from .editors import Editor, make_editor
+from .scrolling import fill_with_scroll
 from .plots.colors import class_colors, diverging_rgba
 from .plots.images import as_images, mosaic, to_rgba
 from .settings_panel import SetDataset
@@ -257,14 +258,8 @@ class DatasetPanel(QWidget):
         for widget, stretch in ((self.combo, 0), (self.description, 0), (self.form_host, 0), (self.preview, 1),
                                 (self.summary, 0)):
             column.addWidget(widget, stretch)
-        scroll = QScrollArea()  # a short dock scrolls instead of squeezing the preview under the text
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = fill_with_scroll(self, content)  # a short dock scrolls instead of squeezing the preview
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
 
     # -- binding -------------------------------------------------------------
     def set_project(self, project) -> None:

@@ -24,13 +24,14 @@ import copy
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout,
                                QWidget)
 
 from playground.model.catalog import get_spec
 from playground.model.errors import ModelError, SettingsError
 
 from .editors import Editor, make_editor, same_value
+from .scrolling import fill_with_scroll
 from .settings_panel import LOCKED_TIP, SetSetting
 
 
@@ -154,13 +155,7 @@ class InspectorWidget(QWidget):
                   self.form_host):
             column.addWidget(w)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scroll(self, content)
         self.show_node(None)
 
     # -- the model ------------------------------------------------------------

@@ -21,13 +21,14 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QFormLayout, QFrame, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from playground.model.catalog import LOSSES, get_spec
 from playground.model.errors import InvalidParamError, SettingsError
 from playground.model.settings import OPTIMIZER_ARGS, DatasetRef, TrainingSettings
 
 from .editors import Editor, make_editor, same_value
+from .scrolling import fill_with_scroll
 
 SET_SETTING_ID = 4301
 SET_DATASET_ID = 4302
@@ -214,13 +215,7 @@ class SettingsPanel(QWidget):
         for title, paths in SECTIONS:
             column.addWidget(self._section(title, paths))
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scroll(self, content)
 
     def _loss_box(self) -> QGroupBox:
         box = QGroupBox("Loss")

@@ -13,11 +13,12 @@ drives it like any plot (``refresh(history)`` redraws only when the history chan
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.session.teaching.diagnostics import Note, diagnose
 
 from ..plots.base import HistoryPlot
+from ..scrolling import frameless_scroll
 from ..theme import Theme, current_theme
 from .common import lecture_font
 
@@ -49,11 +50,7 @@ class DiagnosticsPanel(HistoryPlot):
         self.box_layout = QVBoxLayout(self.box)
         self.box_layout.setContentsMargins(0, 0, 0, 0)
         self.box_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.box)
-        self.layout_.addWidget(scroll, 1)
+        self.layout_.addWidget(frameless_scroll(self.box), 1)
         self.apply_theme(current_theme())
 
     def set_network_data(self, weights=None, activations=None) -> None:
