@@ -95,7 +95,7 @@ class TrainingController(QObject):
         self.history = MetricHistory()
         self.state = IDLE
         self.run = None
-        self.trainer = None  # the parent's copy of the run's trainer: counters follow the reports
+        self.trainer = None  # the parent's copy of the run's trainer: the end of the run is copied into it
         self._process: TrainingProcess | None = None
         self._reader: _Reader | None = None
         self._relay: _Relay | None = None
@@ -164,10 +164,7 @@ class TrainingController(QObject):
         for report in reports:
             self.history.append(report)
         if reports:
-            newest = reports[-1]
-            if self.trainer is not None:
-                self.trainer.epoch, self.trainer.iteration = newest.epoch, newest.iteration
-            self.report_received.emit(newest)
+            self.report_received.emit(reports[-1])
 
     def _on_done(self, relay, outcome: Outcome) -> None:
         if relay is not self._relay:
