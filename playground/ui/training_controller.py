@@ -22,10 +22,8 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from playground.session.history import MetricHistory
-from playground.session.remote import Job, Outcome, TrainingProcess, readable_error
+from playground.session.remote import Job, Outcome, TrainingProcess
 from playground.session.report import Report
-
-__all__ = ["FINISHED", "IDLE", "PAUSED", "RUNNING", "TrainingController", "readable_error"]
 
 IDLE, RUNNING, PAUSED, FINISHED = "idle", "running", "paused", "finished"
 
