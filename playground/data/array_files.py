@@ -7,16 +7,20 @@ An archive or IDX set without labels becomes a reconstruction dataset
 
 from __future__ import annotations
 
-import gzip
-import zipfile
+import math
+import zlib
 from pathlib import Path
 
 import numpy as np
 
-from .dataset import Dataset
+from .bounded import GiB, MAX_ARRAYS, gunzip, open_regular, read_npz, read_regular, size_text
+from .dataset import MAX_CLASSES, Dataset, check_finite
 from .errors import DatasetError, require_path
 from .registry import Option, register
 
+MAX_FILE_BYTES = 2 * GiB  # a data file on disk
+MAX_INFLATED_BYTES = 2 * GiB  # the arrays of a data file once unpacked
+MAX_IDX_DIMS = 4  # (n,) labels, (n, H, W) or (n, C, H, W) images
 NPZ_TASKS = ("auto", "classification", "regression", "multilabel", "reconstruction")
 
 
@@ -39,9 +43,13 @@ def load_npz(path, task: str = "auto") -> Dataset:
             f"Save it with np.savez(path, x=inputs, y=targets)"
         )
     x = _as_inputs(arrays[x_key], f"{path.name}[{x_key!r}]")
+    if len(x) == 0:
+        raise DatasetError(f"{path.name}[{x_key!r}] holds no samples (its shape is {arrays[x_key].shape})")
     if y_key is None or task == "reconstruction":
         return Dataset(x, x, "reconstruction", name=path.stem, description=f"inputs from {path.name}, no labels")
     y = np.asarray(arrays[y_key])
+    if y.ndim == 0:
+        raise DatasetError(f"{path.name}[{y_key!r}] must hold one target per sample, got a single number")
     if len(y) != len(x):
         raise DatasetError(
             f"{path.name}: {x_key!r} has {len(x)} samples but {y_key!r} has {len(y)}; they must match"
@@ -51,28 +59,18 @@ def load_npz(path, task: str = "auto") -> Dataset:
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    try:
-        with open(path, "rb") as f:
-            start = f.read(6)
-    except FileNotFoundError:
-        raise DatasetError(f"no file at {path}") from None
-    except OSError as exc:
-        raise DatasetError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if start == b"\x93NUMPY":
-        raise DatasetError(
-            f"{path.name} is a single .npy array, not a .npz archive; save with np.savez(path, x=..., y=...)"
-        )
-    if not start.startswith(b"PK"):
-        raise DatasetError(f"{path.name} is not a .npz archive (a .npz file is a zip of arrays made by np.savez)")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {k: archive[k] for k in archive.files}
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise DatasetError(f"{path.name} is not a readable .npz archive ({exc})") from None
-    except ValueError:
-        raise DatasetError(
-            f"{path.name} holds Python objects, which are not loaded for safety; save plain numeric arrays"
-        ) from None
+    """Every array of the archive, read through the bounded layer (size, count and header checks)."""
+    with open_regular(path, MAX_FILE_BYTES, DatasetError, path.name, "data file") as f:
+        start = f.read(6)
+        if start == b"\x93NUMPY":
+            raise DatasetError(
+                f"{path.name} is a single .npy array, not a .npz archive; save with np.savez(path, x=..., y=...)"
+            )
+        if not start.startswith(b"PK"):
+            raise DatasetError(f"{path.name} is not a .npz archive (a .npz file is a zip of arrays made by "
+                               "np.savez)")
+        f.seek(0)
+        return read_npz(f, DatasetError, path.name, max_arrays=MAX_ARRAYS, max_bytes=MAX_INFLATED_BYTES)
 
 
 def _as_inputs(x: np.ndarray, where: str) -> np.ndarray:
@@ -89,14 +87,17 @@ def _as_inputs(x: np.ndarray, where: str) -> np.ndarray:
         elif x.ndim == 4 and x.shape[-1] in (1, 3, 4) and x.shape[1] not in (1, 3, 4):
             x = x.transpose(0, 3, 1, 2)
         return x.astype(np.float32) / 255.0
-    if np.issubdtype(x.dtype, np.floating) and not np.all(np.isfinite(x)):
-        raise DatasetError(f"{where} contains NaN or infinite values; fill or remove those samples")
-    return x.astype(np.float32)
+    check_finite(x, where)
+    x32 = x.astype(np.float32)
+    if x.dtype.kind == "f" and x.dtype.itemsize > 4:
+        check_finite(x32, where + " (as 32-bit numbers)")  # 1e300 becomes inf in float32
+    return x32
 
 
 def _targets(y: np.ndarray, task: str, where: str):
     if not (np.issubdtype(y.dtype, np.number) or y.dtype == np.bool_):
         raise DatasetError(f"{where} must hold numbers, got dtype {y.dtype}")
+    check_finite(y, where)
     if y.ndim == 2 and y.shape[1] == 1 and task != "multilabel":
         y = y[:, 0]
     whole = np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_
@@ -109,14 +110,27 @@ def _targets(y: np.ndarray, task: str, where: str):
             )
         return y.astype(np.float32), "multilabel", ()
     if task == "regression":
-        return y.astype(np.float32), "regression", ()
+        y32 = y.astype(np.float32)
+        check_finite(y32, where + " (as 32-bit numbers)")
+        return y32, "regression", ()
     if y.ndim != 1 or not np.all(y == np.round(y)):
         raise DatasetError(f"class labels in {where} must be whole numbers of shape (n,), got {y.dtype} {y.shape}")
+    if y.size == 0:
+        raise DatasetError(f"{where} holds no labels")
+    low, high = y.min(), y.max()
+    if low < 0:
+        raise DatasetError(f"class labels in {where} must be 0 or more, found {_number(low)}")
+    if high >= MAX_CLASSES:
+        raise DatasetError(f"class labels in {where} go up to {_number(high)}; classes are numbered 0, 1, 2, … "
+                           f"and at most {MAX_CLASSES:,} classes are supported")
     labels = y.astype(np.int64)
-    if labels.min() < 0:
-        raise DatasetError(f"class labels in {where} must be 0 or more, found {labels.min()}")
     k = max(int(labels.max()) + 1, 2)
     return labels, "binary" if k == 2 else "multiclass", tuple(str(i) for i in range(k))
+
+
+def _number(value) -> str:
+    value = float(value)
+    return f"{value:,.0f}" if abs(value) < 1e15 else f"{value:.3g}"
 
 
 # --- IDX ----------------------------------------------------------------------------
@@ -131,36 +145,56 @@ def read_idx(path) -> np.ndarray:
     then the values in row-major order.
     """
     path = require_path(path, "IDX file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DatasetError(f"no file at {path}") from None
-    except OSError as exc:
-        raise DatasetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = read_regular(path, MAX_FILE_BYTES, DatasetError, path.name, "data file")
     if data[:2] == b"\x1f\x8b":  # gzip magic, whatever the file is called
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise DatasetError(f"{path.name} looks gzipped but cannot be unpacked ({exc})") from None
-    magic = data[:4]
-    if len(magic) < 4 or magic[:2] != b"\x00\x00" or magic[2] not in IDX_TYPES or magic[3] == 0:
-        raise DatasetError(
-            f"{path.name} is not an IDX file: it starts with the magic number {magic.hex(' ') or '(nothing)'}, "
-            f"but IDX files start with 00 00, a type code (08 for bytes) and the number of dimensions "
-            f"(e.g. 00 00 08 03 for MNIST images, 00 00 08 01 for labels)"
-        )
-    ndim = magic[3]
-    if len(data) < 4 + 4 * ndim:
-        raise DatasetError(f"{path.name} is cut short inside its header")
+        # read the header first: a bad or huge one is refused before the rest is unpacked
+        ndim, count, dtype = _idx_layout(gunzip_head(data, path.name), path.name)
+        data = gunzip(data, 4 + 4 * ndim + count * dtype.itemsize + 2**20, DatasetError, path.name)
+    ndim, count, dtype = _idx_layout(data, path.name)
     shape = tuple(int(d) for d in np.frombuffer(data, ">u4", ndim, 4))
-    dtype = np.dtype(IDX_TYPES[magic[2]])
-    count = int(np.prod(shape))
     available = (len(data) - 4 - 4 * ndim) // dtype.itemsize
     if available < count:
         raise DatasetError(
             f"{path.name} is cut short: its header promises {count} values of shape {shape}, found {available}"
         )
     return np.frombuffer(data, dtype, count, 4 + 4 * ndim).reshape(shape).astype(dtype.newbyteorder("="))
+
+
+def gunzip_head(data: bytes, name: str, size: int = 4 + 4 * 255) -> bytes:
+    """The first ``size`` bytes of gzip data (enough for any IDX header), without unpacking the rest."""
+    d = zlib.decompressobj(wbits=31)
+    try:
+        head = d.decompress(data, size)
+    except zlib.error as exc:
+        raise DatasetError(f"{name} looks gzipped but cannot be unpacked ({exc})") from None
+    if len(head) < size and not d.eof:
+        raise DatasetError(f"{name} looks gzipped but cannot be unpacked (it is cut short)")
+    return head
+
+
+def _idx_layout(data: bytes, name: str) -> tuple[int, int, np.dtype]:
+    """``(ndim, value count, dtype)`` from an IDX header, every field checked."""
+    magic = data[:4]
+    if len(magic) < 4 or magic[:2] != b"\x00\x00" or magic[2] not in IDX_TYPES or magic[3] == 0:
+        raise DatasetError(
+            f"{name} is not an IDX file: it starts with the magic number {magic.hex(' ') or '(nothing)'}, "
+            f"but IDX files start with 00 00, a type code (08 for bytes) and the number of dimensions "
+            f"(e.g. 00 00 08 03 for MNIST images, 00 00 08 01 for labels)"
+        )
+    ndim = magic[3]
+    if ndim > MAX_IDX_DIMS:
+        raise DatasetError(f"{name} says its data has {ndim} dimensions; IDX data here has 1 (labels) to "
+                           f"{MAX_IDX_DIMS} (images)")
+    if len(data) < 4 + 4 * ndim:
+        raise DatasetError(f"{name} is cut short inside its header")
+    shape = tuple(int(d) for d in np.frombuffer(data, ">u4", ndim, 4))
+    dtype = np.dtype(IDX_TYPES[magic[2]])
+    count = math.prod(shape)
+    if count * dtype.itemsize > MAX_INFLATED_BYTES:
+        raise DatasetError(f"{name} says it holds {count:,} values of shape {shape} "
+                           f"({size_text(count * dtype.itemsize)}), more than the "
+                           f"{size_text(MAX_INFLATED_BYTES)} this app reads")
+    return ndim, count, dtype
 
 
 @register("idx", "IDX files (MNIST format)", group="Your files", task="multiclass",
@@ -174,8 +208,12 @@ def load_idx(images, labels="") -> Dataset:
         raise DatasetError(
             f"{images_path.name} holds one number per sample, like a labels file; choose it as labels"
         )
+    if 0 in x.shape:
+        raise DatasetError(f"{images_path.name} holds no images (its shape is {x.shape})")
     x = x[:, None] if x.ndim == 3 else x  # (n, H, W) → one channel
+    check_finite(x, images_path.name)
     x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+    check_finite(x, images_path.name + " (as 32-bit numbers)")
     name = images_path.name.split(".")[0]
     if not labels:
         return Dataset(x, x, "reconstruction", name=name, description=f"images from {images_path.name}")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import Dataset
+from .bounded import MiB, read_regular
+from .dataset import MAX_CLASSES, Dataset
 from .errors import DatasetError, require_path
 from .registry import Option, register
 
@@ -22,6 +23,11 @@ MIN_ROWS = 5  # enough for a train / validation / test split
 MAX_AUTO_CLASSES = 10  # a whole-number target with at most this many values counts as class labels
 MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-"}
 CSV_TASKS = ("auto", "classification", "regression")
+MAX_FILE_BYTES = 512 * MiB
+MAX_COLUMNS = 10_000
+MAX_CELL_CHARS = 10_000  # a number or a class name; longer cells are a wrong file or a wrong delimiter
+FLOAT32_MAX = float(np.finfo(np.float32).max)  # the network computes in 32-bit numbers
+WHOLE_LIMIT = 2.0**53  # above this a float cannot tell neighbouring whole numbers apart
 
 
 @register("csv", "CSV file", group="Your files", task="regression",
@@ -56,26 +62,35 @@ def load_csv(path, target: str = "", task: str = "auto") -> Dataset:
 
 
 def _read_rows(path: Path):
+    raw = read_regular(path, MAX_FILE_BYTES, DatasetError, path.name, "CSV file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DatasetError(f"no file at {path}") from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DatasetError(
             f"{path.name} is not a text (UTF-8) file; save it from your spreadsheet as CSV UTF-8"
         ) from None
-    except OSError as exc:
-        raise DatasetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    del raw
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # a single column or an unusual layout: assume commas
     reader = csv.reader(text.splitlines(), dialect)
     rows, lines = [], []
-    for row in reader:
-        if any(cell.strip() for cell in row):  # skip blank lines
-            rows.append([cell.strip() for cell in row])
-            lines.append(reader.line_num)
+    try:
+        for row in reader:
+            if len(row) > MAX_COLUMNS:
+                raise DatasetError(f"{path.name}: line {reader.line_num} has {len(row):,} values; at most "
+                                   f"{MAX_COLUMNS:,} columns are read")
+            if any(len(cell) > MAX_CELL_CHARS for cell in row):
+                raise DatasetError(f"{path.name}: line {reader.line_num} has a value longer than "
+                                   f"{MAX_CELL_CHARS:,} characters; is this a CSV table?")
+            if any(cell.strip() for cell in row):  # skip blank lines
+                rows.append([cell.strip() for cell in row])
+                lines.append(reader.line_num)
+    except csv.Error as exc:
+        reason = (f"a value longer than {csv.field_size_limit():,} characters" if "field larger" in str(exc)
+                  else str(exc))
+        raise DatasetError(f"{path.name}: line {reader.line_num + 1} cannot be read as CSV ({reason})") from None
     if not rows:
         raise DatasetError(f"{path.name} is empty")
     header, data, lines = rows[0], rows[1:], lines[1:]
@@ -108,9 +123,11 @@ def _check_missing(path, name, cells, lines):
 
 def _numbers(path, name, cells, lines, target) -> np.ndarray:
     try:
-        return np.array(cells, dtype=np.float64)
+        values = np.array(cells, dtype=np.float64)
     except ValueError:
-        pass
+        values = None
+    if values is not None:
+        return _finite(path, name, values, cells, lines)
     for cell, line in zip(cells, lines):  # find the first cell that is not a number, for the message
         try:
             float(cell)
@@ -120,6 +137,18 @@ def _numbers(path, name, cells, lines, target) -> np.ndarray:
                 f"fix the value, delete the column, or make it the target (now {target!r})"
             ) from None
     raise DatasetError(f"{path.name}: column {name!r} could not be read as numbers")  # pragma: no cover
+
+
+def _finite(path, name, values: np.ndarray, cells, lines) -> np.ndarray:
+    """``values`` if every one is a finite number a network can compute with; else name the first bad cell."""
+    bad = ~np.isfinite(values) | (np.abs(values) > FLOAT32_MAX)
+    if bad.any():
+        i = int(np.argmax(bad))
+        what = "is not a finite number" if not np.isfinite(values[i]) else \
+            f"is too large (the network computes with numbers up to about {FLOAT32_MAX:.3g})"
+        raise DatasetError(f"{path.name}: column {name!r} on line {lines[i]} has {cells[i]!r}, which {what}; "
+                           "fix the value or delete the row")
+    return values
 
 
 def _target(path, name, cells, lines, task):
@@ -133,7 +162,8 @@ def _target(path, name, cells, lines, task):
             _numbers(path, name, cells, lines, name)  # raises, naming the first text cell
         classes, labels = np.unique(np.array(cells), return_inverse=True)
     else:
-        whole = bool(np.all(values == np.round(values)))
+        _finite(path, name, values, cells, lines)
+        whole = bool(np.all(values == np.round(values)) and np.all(np.abs(values) <= WHOLE_LIMIT))
         distinct = np.unique(values)
         is_classes = task == "classification" or (task == "auto" and whole and len(distinct) <= MAX_AUTO_CLASSES)
         if not is_classes:
@@ -141,6 +171,9 @@ def _target(path, name, cells, lines, task):
         classes, labels = np.unique(values.astype(np.int64) if whole else values, return_inverse=True)
     if len(classes) < 2:
         raise DatasetError(f"{path.name}: the target column {name!r} holds only one class ({classes[0]!r})")
+    if len(classes) > MAX_CLASSES:
+        raise DatasetError(f"{path.name}: the target column {name!r} holds {len(classes):,} different values; "
+                           f"at most {MAX_CLASSES:,} classes are supported (choose task regression for numbers)")
     task = "binary" if len(classes) == 2 else "multiclass"
     return labels.astype(np.int64), task, tuple(str(c) for c in classes)
 

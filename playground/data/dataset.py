@@ -27,8 +27,22 @@ import numpy as np
 
 from .errors import DatasetError
 
+MAX_CLASSES = 1000  # classes of one dataset (an output layer of one unit per class)
 TASKS = ("binary", "multiclass", "regression", "multilabel", "reconstruction", "sequence")
 CLASSIFICATION_TASKS = ("binary", "multiclass")
+
+
+def check_finite(array, where: str) -> None:
+    """Refuse NaN or infinite values, naming the first one: ``'x.csv' holds inf at sample 3``."""
+    from .bounded import first_not_finite
+
+    found = first_not_finite(array)
+    if found is not None:
+        index, value = found
+        at = f"sample {index[0] + 1}" + (f", position {index[1:]}" if len(index) > 2 else
+                                         f", value {index[1] + 1}" if len(index) == 2 else "")
+        raise DatasetError(f"{where} holds {value} (not a number) at {at}; networks cannot learn from NaN or "
+                           "infinite values: fill in or remove those samples")
 
 
 def one_hot(labels, num_classes: int) -> np.ndarray:
@@ -104,6 +118,9 @@ class Dataset:
             y = y.astype(np.int64, copy=False)
             if not self.class_names:
                 k = 2 if self.task == "binary" or not y.size else int(y.max()) + 1
+                if k > MAX_CLASSES:
+                    raise DatasetError(f"class labels go up to {k - 1:,}; at most {MAX_CLASSES:,} classes "
+                                       "(numbered 0, 1, 2, …) are supported")
                 object.__setattr__(self, "class_names", tuple(str(i) for i in range(k)))
             k = len(self.class_names)
             if y.size and (y.min() < 0 or y.max() >= k):

@@ -18,8 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .bounded import MiB, check_pixels, inflate_limited, npy_array, png_size, read_regular
+from .dataset import check_finite
 from .errors import DatasetError
 
+MAX_FILE_BYTES = 256 * MiB  # one image file
+MAX_HEADER_DIGITS = 9  # a PGM width or height (999,999,999 is already far too big)
 BUILTIN_SUFFIXES = (".png", ".pgm", ".ppm", ".pbm", ".pnm", ".npy")
 
 
@@ -42,24 +46,24 @@ def read_image(path) -> np.ndarray:
     """The image at ``path`` as float32 in [0, 1]: ``(H, W)`` or ``(H, W, channels)``."""
     path = Path(path)
     suffix = path.suffix.lower()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DatasetError(f"cannot read image {path}: {exc.strerror or exc}") from None
+    data = read_regular(path, MAX_FILE_BYTES, DatasetError, f"image {path}", "image")
     image_module = _pillow()
     try:
         if suffix == ".png":
             if image_module is not None and _interlaced_png(data):
-                return _read_with_pillow(image_module, path, "PNG")
+                return _read_with_pillow(image_module, data, "PNG")
             return decode_png(data)
         if suffix in (".pgm", ".ppm", ".pbm", ".pnm"):
             return decode_pnm(data)
         if suffix == ".npy":
-            return _npy_image(path)
+            return _npy_image(data)
         if image_module is not None and suffix in PILLOW_SUFFIXES:
-            return _read_with_pillow(image_module, path, suffix[1:].upper().replace("JPG", "JPEG"))
+            return _read_with_pillow(image_module, data, suffix[1:].upper().replace("JPG", "JPEG"))
     except DatasetError as exc:
         raise DatasetError(f"image {path}: {exc}") from None
+    except (ValueError, IndexError, KeyError, struct.error, OverflowError, ZeroDivisionError, zlib.error) as exc:
+        # a damaged file that slipped past the specific checks: still one plain sentence
+        raise DatasetError(f"image {path}: the file is damaged or cut short") from exc
     hint = "" if image_module else " (for JPEG and other formats, install Pillow or convert the files to PNG)"
     raise DatasetError(
         f"cannot read {path}: {suffix or 'files without an extension'} is not a supported image format; "
@@ -69,24 +73,42 @@ def read_image(path) -> np.ndarray:
 
 def _interlaced_png(data: bytes) -> bool:
     """True for a PNG whose header says interlaced (our decoder reads only non-interlaced ones)."""
-    return data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR" and len(data) > 28 and data[28] == 1
+    interlaced = data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR" and len(data) > 28 and data[28] == 1
+    if interlaced:
+        size = png_size(data)
+        check_pixels(size[0], size[1], DatasetError, "the PNG image")
+    return interlaced
 
 
-def _read_with_pillow(image_module, path: Path, kind: str) -> np.ndarray:
-    """Decode with Pillow; its errors become plain sentences (``kind``: "JPEG", "BMP", …)."""
+def _read_with_pillow(image_module, data: bytes, kind: str) -> np.ndarray:
+    """Decode with Pillow; its errors become plain sentences (``kind``: "JPEG", "BMP", …).
+
+    The image's declared size is checked before any pixel is decoded (a small file can claim
+    20000×20000 pixels and take gigabytes to decode).
+    """
+    import io
+    import warnings
+
     from PIL import ImageOps, UnidentifiedImageError
 
     try:
-        with image_module.open(path) as img:
-            img = ImageOps.exif_transpose(img)  # a phone photo taken sideways stands upright
-            return _pillow_pixels(img)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", image_module.DecompressionBombWarning)
+            with image_module.open(io.BytesIO(data)) as img:
+                check_pixels(img.size[0], img.size[1], DatasetError, "the image")
+                img = ImageOps.exif_transpose(img)  # a phone photo taken sideways stands upright
+                return _pillow_pixels(img)
     except UnidentifiedImageError:
         raise DatasetError(f"not a {kind} image Pillow can read (the file is damaged, empty or has "
                            "the wrong extension)") from None
     except image_module.DecompressionBombError as exc:
         raise DatasetError(f"the image is too large to load safely ({exc})") from None
+    except DatasetError:
+        raise
     except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises these for damaged or cut-short data
         raise DatasetError(f"the {kind} data is damaged or cut short ({exc})") from None
+    except Exception:  # noqa: BLE001 - any other failure inside Pillow is a damaged file too
+        raise DatasetError(f"the {kind} data is damaged") from None
 
 
 def _pillow_pixels(img) -> np.ndarray:
@@ -109,22 +131,25 @@ def _grey_palette(img) -> bool:
 
 
 # --- NumPy ----------------------------------------------------------------------
-def _npy_image(path: Path) -> np.ndarray:
-    try:
-        a = np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        raise DatasetError(f"not a plain numeric .npy array ({exc})") from None
+def _npy_image(data: bytes) -> np.ndarray:
+    a = npy_array(data, DatasetError, "the file")
+    if a.dtype == np.bool_:
+        a = a.astype(np.uint8) * 255
     if a.ndim == 3 and a.shape[0] in (1, 3) and a.shape[-1] not in (1, 3, 4):
         a = a.transpose(1, 2, 0)  # channels first → channels last
     if a.ndim == 3 and a.shape[-1] == 1:
         a = a[..., 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] not in (3, 4)):
         raise DatasetError(f"an image array must be (H, W), (H, W, C) or (C, H, W); got shape {a.shape}")
+    check_pixels(a.shape[1], a.shape[0], DatasetError, "the image array")
     if np.issubdtype(a.dtype, np.integer):
         return a.astype(np.float32) / (65535.0 if a.max(initial=0) > 255 else 255.0)
     if not np.issubdtype(a.dtype, np.floating):
         raise DatasetError(f"image values must be numbers, got dtype {a.dtype}")
-    return a.astype(np.float32)
+    check_finite(a, "the image array")
+    a = a.astype(np.float32)
+    check_finite(a, "the image array (as 32-bit numbers)")
+    return a
 
 
 # --- Netpbm: PBM / PGM / PPM --------------------------------------------------------
@@ -138,8 +163,9 @@ def decode_pnm(data: bytes) -> np.ndarray:
     fields, pos = _pnm_header(data, 2 if bitmap else 3)
     width, height = fields[0], fields[1]
     maxval = 1 if bitmap else fields[2]
-    if width <= 0 or height <= 0 or not 0 < maxval < 65536:
+    if not 0 < maxval < 65536:
         raise DatasetError(f"bad header: size {width}×{height}, maximum value {maxval}")
+    check_pixels(width, height, DatasetError, "the image")
     count = width * height * channels
     if kind <= 3:  # plain text numbers (P1 may run bits together: "0110")
         body = _strip_comments(data[pos:])
@@ -187,6 +213,9 @@ def _pnm_header(data: bytes, n_fields: int) -> tuple[list[int], int]:
             pos += 1
         if start == pos:
             raise DatasetError("bad header: expected width, height and maximum value")
+        if pos - start > MAX_HEADER_DIGITS:
+            raise DatasetError(f"bad header: a number with {pos - start:,} digits where the width, height or "
+                               "maximum value should be")
         fields.append(int(data[start:pos]))
     if len(fields) < n_fields:
         raise DatasetError("bad header: the file ends inside the header")
@@ -196,6 +225,7 @@ def _pnm_header(data: bytes, n_fields: int) -> tuple[list[int], int]:
 # --- PNG ------------------------------------------------------------------------------
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type → samples per pixel
+_PNG_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}  # allowed bit depths
 
 
 def decode_png(data: bytes) -> np.ndarray:
@@ -210,8 +240,14 @@ def decode_png(data: bytes) -> np.ndarray:
         if len(body) < length:
             raise DatasetError("the file is cut short")
         if kind == b"IHDR":
+            if length != 13:
+                raise DatasetError(f"the PNG header (IHDR) is {length} bytes long instead of 13; the file is "
+                                   "damaged")
             header = struct.unpack(">IIBBBBB", body)
         elif kind == b"PLTE":
+            if length == 0 or length % 3 or length > 3 * 256:
+                raise DatasetError(f"the PNG palette is {length} bytes long; a palette holds 1 to 256 colours "
+                                   "of 3 bytes each")
             palette = np.frombuffer(body, np.uint8).reshape(-1, 3)
         elif kind == b"IDAT":
             idat.append(body)
@@ -221,16 +257,14 @@ def decode_png(data: bytes) -> np.ndarray:
     if header is None or not idat:
         raise DatasetError("the PNG file is cut short or holds no image data")
     width, height, depth, color, _, _, interlace = header
-    if color not in _PNG_CHANNELS or depth not in (1, 2, 4, 8, 16):
+    if color not in _PNG_CHANNELS or depth not in _PNG_DEPTHS[color]:
         raise DatasetError(f"unsupported PNG colour type {color} with bit depth {depth}")
     if interlace:
         raise DatasetError("interlaced PNGs are not supported; save it again without interlacing")
-    try:
-        raw = zlib.decompress(b"".join(idat))
-    except zlib.error as exc:
-        raise DatasetError(f"the PNG data is corrupt ({exc})") from None
+    check_pixels(width, height, DatasetError, "the PNG image")
     channels = _PNG_CHANNELS[color]
     row_bytes = (width * channels * depth + 7) // 8
+    raw = inflate_limited(b"".join(idat), height * (row_bytes + 1), DatasetError, "PNG")
     if len(raw) < height * (row_bytes + 1):
         raise DatasetError("the PNG data is cut short")
     rows = np.frombuffer(raw, np.uint8, height * (row_bytes + 1)).reshape(height, row_bytes + 1)

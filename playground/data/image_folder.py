@@ -13,12 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import Dataset
+from .bounded import GiB, size_text
+from .dataset import MAX_CLASSES, Dataset
 from .errors import DatasetError, require_path
 from .image_files import read_image, resize, supported_suffixes
 from .registry import Option, register
 
 COLORS = ("auto", "gray", "rgb")
+MAX_IMAGES = 200_000
+MAX_PIXEL_BYTES = 2 * GiB  # all images together, as 32-bit numbers
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # brightness weights of R, G, B
 
 
@@ -39,12 +42,24 @@ def load_image_folder(path, size: int = 0, color: str = "auto") -> Dataset:
             f"{root.name} has {len(classes)} sub-folder(s); make one sub-folder per class (at least two), "
             f"each holding that class's images"
         )
+    if len(classes) > MAX_CLASSES:
+        raise DatasetError(f"{root.name} has {len(classes):,} sub-folders; at most {MAX_CLASSES:,} classes are "
+                           "supported")
     files, labels = [], []
     for label, name in enumerate(classes):
         found = _image_files(root / name)
         files += found
         labels += [label] * len(found)
-    images = [_sized(read_image(f), size) for f in files]
+        if len(files) > MAX_IMAGES:
+            raise DatasetError(f"{root.name} holds more than {MAX_IMAGES:,} images; use fewer")
+    images, total = [], 0
+    for f in files:
+        image = _sized(read_image(f), size)
+        total += image.nbytes
+        if total > MAX_PIXEL_BYTES:
+            raise DatasetError(f"the images in {root.name} take more than {size_text(MAX_PIXEL_BYTES)} of "
+                               "memory; set the size option to make them smaller, or use fewer")
+        images.append(image)
     _check_same_size(images, files, root)
     x = _to_channels(images, color)
     return Dataset(x, np.array(labels, dtype=np.int64), "binary" if len(classes) == 2 else "multiclass",

@@ -14,10 +14,14 @@ generator is seeded, so the same options give the same arrays.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .bounded import text_problem
 from .errors import DatasetError
+
+MAX_TEXT = 4096  # characters of a text or path option
 
 OPTION_TYPES = ("int", "float", "bool", "choice", "multichoice", "str", "path")
 GROUPS = (
@@ -61,11 +65,11 @@ class Option:
         kind = self.type
         try:
             if kind == "int":
-                if isinstance(value, bool) or float(value) != int(float(value)):
+                if isinstance(value, bool) or not math.isfinite(float(value)) or float(value) != int(float(value)):
                     raise ValueError
-                value = int(float(value))
+                value = int(value) if isinstance(value, int) else int(float(value))
             elif kind == "float":
-                if isinstance(value, bool):
+                if isinstance(value, bool) or not math.isfinite(float(value)):
                     raise ValueError
                 value = float(value)
             elif kind == "bool":
@@ -73,14 +77,16 @@ class Option:
                     raise ValueError
                 value = bool(value)
             elif kind in ("str", "path", "choice"):
-                if not isinstance(value, str):
+                if not isinstance(value, str) or text_problem(value) or len(value) > MAX_TEXT:
                     raise ValueError
                 value = self._canonical(value) if kind == "choice" else value
             elif kind == "multichoice":
                 value = (value,) if isinstance(value, str) else tuple(value)
+                if len(value) > len(self.choices) or not all(isinstance(v, str) for v in value):
+                    raise ValueError
                 value = tuple(self._canonical(v) for v in value)
-        except (TypeError, ValueError):
-            raise DatasetError(f"{where} must be {_a(kind)}, got {value!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise DatasetError(f"{where} must be {_a(kind)}, got {_shown(value)}") from None
         if self.range is not None and kind in ("int", "float"):
             low, high = self.range
             if not low <= value <= high:
@@ -114,6 +120,12 @@ class Option:
             "choices": list(self.choices),
             "help": self.help,
         }
+
+
+def _shown(value: Any) -> str:
+    """``repr`` of a value for a message, short and always printable (lone surrogates escaped)."""
+    text = ascii(value) if isinstance(value, str) and text_problem(value) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _a(kind: str) -> str:
