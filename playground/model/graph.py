@@ -299,7 +299,14 @@ class Graph:
             return str(exc)
         return None
 
-    def _check_edge(self, source: str, target: str, port: int | None) -> Edge:
+    def _check_edge(self, source: str, target: str, port: int | None,
+                    loading: set[tuple[str, str]] | None = None) -> Edge:
+        """The edge if allowed, else the specific error.
+
+        ``loading`` (the (source, target) pairs so far) is for building a whole graph: duplicates are
+        looked up there and loops are checked once at the end (:meth:`_check_no_cycle`), so loading
+        stays linear in the number of edges.
+        """
         src, dst = self.node(source), self.node(target)
         if not src.spec.has_output:
             raise UnknownPortError(f"{source} ({src.title}) has no output to connect from")
@@ -308,14 +315,15 @@ class Graph:
         if source == target:
             raise CycleError(f"{source} cannot feed itself: data must flow one way, from the input to "
                              "the output (use a recurrent layer for loops over time)")
-        if self.reaches(target, source):
+        if loading is None and self.reaches(target, source):
             raise CycleError(f"Connecting {source} → {target} would make a loop ({target} already feeds "
                              f"{source}); data must flow one way, from the input to the output")
         if port is not None and not dst.spec.has_port(port):
             count = dst.spec.max_inputs or MAX_VARIABLE_PORTS
             raise UnknownPortError(f"{target} ({dst.title}) has no input port {port!r}; "
                                    f"it has {count} (numbered 0 to {count - 1})")
-        if any(e.source == source and e.target == target for e in self._edges.values()):
+        if ((source, target) in loading if loading is not None else
+                any(e.source == source and e.target == target for e in self._edges.values())):
             raise DuplicateEdgeError(f"{source} is already connected to {target}")
         if port is None:
             port = self.free_port(target)
@@ -443,10 +451,38 @@ class Graph:
         for nd in nodes_data:
             graph._insert(graph._make_node(nd["kind"], nd.get("x", 0.0), nd.get("y", 0.0), nd.get("params"),
                                            nd["id"]))
+        pairs: set[tuple[str, str]] = set()
         for ed in edges_data:
-            edge = graph._check_edge(ed["source"], ed["target"], ed.get("port"))
+            edge = graph._check_edge(ed["source"], ed["target"], ed.get("port"), loading=pairs)
             graph._edges[(edge.target, edge.port)] = edge
+            pairs.add((edge.source, edge.target))
+        graph._check_no_cycle()
         return graph
+
+    def _check_no_cycle(self) -> None:
+        """Raise :class:`CycleError` naming one connection on a loop, if there is one (linear time)."""
+        ordered = set(self.topological_order())
+        if len(ordered) == len(self._nodes):
+            return
+        # what is left lies on a loop or below one; peel off the nodes below (no way back up)
+        left = set(self._nodes) - ordered
+        inner = [e for e in self._edges.values() if e.source in left and e.target in left]
+        outdegree = dict.fromkeys(left, 0)
+        incoming: dict[str, list[str]] = {n: [] for n in left}
+        for e in inner:
+            outdegree[e.source] += 1
+            incoming[e.target].append(e.source)
+        sinks = deque(n for n, d in outdegree.items() if d == 0)
+        while sinks:
+            node = sinks.popleft()
+            left.discard(node)
+            for source in incoming[node]:
+                outdegree[source] -= 1
+                if outdegree[source] == 0:
+                    sinks.append(source)
+        edge = min(e for e in inner if e.source in left and e.target in left)
+        raise CycleError(f"Connecting {edge.source} → {edge.target} makes a loop; data must flow one way, "
+                         "from the input to the output")
 
     def copy(self) -> "Graph":
         """An independent copy with the same ids (no signal connections)."""
