@@ -21,11 +21,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..data import bounded
 from .errors import ProjectFileError
-from .fileio import EXTENSION, load_project, save_project
+from .fileio import EXTENSION, load_project, remove_stale_temps, save_project
 from .project import Project
 
 RECOVERY_JSON = "recovery.json"
+MAX_META_BYTES = 64 * 2**10
 _SAFE = re.compile(r"[^A-Za-z0-9_\-]+")
 
 
@@ -66,18 +68,27 @@ def write_recovery(project: Project, recovery_dir: "str | Path", original_path: 
 
 
 def _read_meta(path: Path) -> dict:
-    with zipfile.ZipFile(path) as zf:
-        meta = json.loads(zf.read(RECOVERY_JSON).decode("utf-8"))
+    def refuse(message: str) -> ValueError:
+        return ValueError(message)
+
+    with bounded.open_regular(path, 2**31, refuse, path.name, "recovery copy") as f, zipfile.ZipFile(f) as zf:
+        payload = bounded.read_member(zf, zf.getinfo(RECOVERY_JSON), MAX_META_BYTES, refuse, RECOVERY_JSON)
+        meta = json.loads(payload.decode("utf-8"))
     if not isinstance(meta, dict):
         raise ValueError("recovery.json is not an object")
     return meta
 
 
 def list_recovery(recovery_dir: "str | Path") -> list[RecoveryFile]:
-    """Recovery copies in the folder, newest first; damaged ones are listed with a ``problem``."""
+    """Recovery copies in the folder, newest first; damaged ones are listed with a ``problem``.
+
+    Temporary files of autosaves that were interrupted (the app was killed while writing) are
+    removed first.
+    """
     recovery_dir = Path(recovery_dir)
     if not recovery_dir.is_dir():
         return []
+    remove_stale_temps(recovery_dir)
     found = []
     for path in recovery_dir.glob(f"*{EXTENSION}"):
         if path.name.startswith("."):
@@ -93,8 +104,13 @@ def list_recovery(recovery_dir: "str | Path") -> list[RecoveryFile]:
                 mtime = path.stat().st_mtime
             except OSError:
                 mtime = 0.0
-            found.append(RecoveryFile(path, path.stem, None, mtime, f"damaged ({type(exc).__name__})"))
+            found.append(RecoveryFile(path, path.stem, None, mtime, f"damaged ({_plain(exc)})"))
     return sorted(found, key=lambda r: r.saved_at, reverse=True)
+
+
+def _plain(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:160] if text else "unreadable"
 
 
 def restore_recovery(path: "str | Path") -> tuple[Project, str | None]:

@@ -28,16 +28,18 @@ import json
 import os
 import re
 import secrets
+import stat
 import struct
+import time
 import zipfile
 import zlib
-from math import prod
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from .. import __version__
+from ..data import bounded
 from .errors import ModelError, ProjectFileError
 from .graph import Graph
 from .project import PNG_SIGNATURE, KeptRun, Project, check_hidden, check_history, check_locks
@@ -50,8 +52,17 @@ EXTENSION = ".nnpg"
 PROJECT_JSON = "project.json"
 WEIGHTS_NPZ = "weights.npz"
 THUMBNAIL_PNG = "thumbnail.png"
+MAX_FILE_BYTES = 2 * 2**30  # a project file on disk
 MAX_JSON_BYTES = 64 * 2**20
-MAX_MEMBER_BYTES = 2 * 2**30
+MAX_MEMBER_BYTES = 2 * 2**30  # weights.npz once unpacked, all arrays together
+MAX_THUMBNAIL_BYTES = 16 * 2**20
+MAX_THUMBNAIL_PIXELS = 4096 * 4096
+MAX_MEMBERS = 64  # zip members of a project (three are ours; a recovery copy adds one)
+MAX_ARRAYS = 65_536  # arrays in weights.npz (weights, initial weights, optimizer state, history)
+MAX_NODES = 10_000  # layers in one network
+MAX_EDGES = 40_000
+MAX_NUMBER_DIGITS = 40  # a whole number in project.json (2**64 has 20 digits)
+STALE_TEMP_SECONDS = 3600  # where temp files cannot be locked: how old an orphan must be to be removed
 ARRAY_GROUPS = ("weights", "initial_weights", "optimizer_state", "history", "kept_runs")
 TOP_KEYS = {"app", "format_version", "saved_with", "title", "description", "graph", "settings", "dataset",
             "lecturer", "weights", "initial_weights", "optimizer_state", "history", "kept_runs"}
@@ -281,11 +292,19 @@ def save_project(project: Project, path: "str | os.PathLike", extra_members: Map
 
 
 def atomic_write(path: Path, write: Callable[[Any], None]) -> None:
-    """Call ``write(file)`` on a temporary file beside ``path``, fsync, then replace ``path``."""
+    """Call ``write(file)`` on a temporary file beside ``path``, fsync, then replace ``path``.
+
+    The temporary file is locked while it is written (where the system has ``flock``), so
+    :func:`remove_stale_temps` — run first, on the same folder — removes only those of saves
+    that were interrupted (a killed process, a power cut), never one being written.
+    """
     directory = path.parent
+    remove_stale_temps(directory)
     tmp = None
+    lock = None
     try:
         fd, tmp = _create_temp(directory, path.name)
+        lock = _hold_lock(fd)
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
@@ -303,19 +322,93 @@ def atomic_write(path: Path, write: Callable[[Any], None]) -> None:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
         raise ProjectFileError(f"The file could not be written ({reason}); the previous version, if any, "
                                "is unchanged.", path, action="save") from exc
+    finally:
+        if lock is not None:
+            os.close(lock)
     _fsync_directory(directory)
 
 
+TEMP_NAME = re.compile(r"^\..+\.nnpg\.[0-9a-f]{8}\.tmp$")
+"""``.NAME.nnpg.<8 hex digits>.tmp``: the temporary file of a save (see :func:`_create_temp`)."""
+
+
 def _create_temp(directory: Path, name: str) -> tuple[int, str]:
-    """Create a new hidden file in ``directory`` (permissions follow the umask, like a normal file)."""
+    """Create a new hidden file in ``directory`` (permissions follow the umask, like a normal file),
+    locked for writing where the system allows (see :func:`remove_stale_temps`)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
         tmp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
         try:
-            return os.open(tmp, flags, 0o666), tmp
+            fd = os.open(tmp, flags, 0o666)
         except FileExistsError:
             continue
+        _lock(fd)
+        return fd, tmp
     raise FileExistsError(f"no free temporary name in {directory}")
+
+
+def _lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: stale files are recognised by their age instead
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _hold_lock(fd: int) -> int | None:
+    """A second descriptor of the locked temp file, so the lock outlives closing the file until
+    ``os.replace`` is done (flock belongs to the open file, shared by both descriptors)."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return None
+    return os.dup(fd)
+
+
+def remove_stale_temps(directory: "str | os.PathLike") -> int:
+    """Remove the temporary files that interrupted saves left in ``directory``; return how many.
+
+    A temp file is stale when no process holds its lock (the writer was killed: the system
+    released the lock with it) and it is a few seconds old; where locks are not available,
+    when it is older than :data:`STALE_TEMP_SECONDS`. Other files are never touched.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    now = time.time()
+    for entry in entries:
+        if not TEMP_NAME.match(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < 2.0:
+                continue
+            if _temp_in_use(entry.path, now - info.st_mtime):
+                continue
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _temp_in_use(path: str, age: float) -> bool:
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return age < STALE_TEMP_SECONDS
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    try:
+        return not _lock(fd)
+    finally:
+        os.close(fd)  # releases the lock taken to test it
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -338,11 +431,8 @@ def _fsync_directory(directory: Path) -> None:
 def load_project(path: "str | os.PathLike") -> Project:
     """Open a ``.nnpg`` file; any problem raises one :class:`ProjectFileError`."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ProjectFileError(f"The file could not be read ({reason}).", path) from exc
+    raw = bounded.read_regular(path, MAX_FILE_BYTES, lambda m: ProjectFileError(f"The file could not be read: {m}.",
+                                                                              path), path.name, "project")
     return project_from_bytes(raw, path)
 
 
@@ -378,6 +468,9 @@ def read_container(raw: bytes) -> dict[str, Any]:
     except _CONTAINER_ERRORS as exc:
         raise ProjectFileError(f"The file is damaged or incomplete: it is not a readable zip archive "
                                f"({_reason(exc)}).") from exc
+    if len(infos) > MAX_MEMBERS:
+        raise ProjectFileError(f"The file is not a {APP_NAME} project: it holds {len(infos):,} files inside, a "
+                               f"project holds at most {MAX_MEMBERS}.")
     names = [info.filename for info in infos]
     for wanted in (PROJECT_JSON, WEIGHTS_NPZ, THUMBNAIL_PNG):
         if names.count(wanted) > 1:
@@ -391,69 +484,35 @@ def read_container(raw: bytes) -> dict[str, Any]:
                          if WEIGHTS_NPZ in by_name else {})
     thumbnail = None
     if THUMBNAIL_PNG in by_name:
-        thumbnail = _read_member(zf, by_name[THUMBNAIL_PNG], MAX_MEMBER_BYTES)
+        thumbnail = bytes(_read_member(zf, by_name[THUMBNAIL_PNG], MAX_THUMBNAIL_BYTES))
         if not thumbnail.startswith(PNG_SIGNATURE):
             raise ProjectFileError(f"The file is damaged: {THUMBNAIL_PNG} is not a PNG image.")
+        size = bounded.png_size(thumbnail)
+        if size is not None:  # a picture that claims to be huge is refused before anything decodes it
+            bounded.check_pixels(*size, _damaged, THUMBNAIL_PNG, MAX_THUMBNAIL_PIXELS)
     members[THUMBNAIL_PNG] = thumbnail
     return members
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    if info.file_size > limit:
-        raise ProjectFileError(f"The file is damaged: {info.filename} claims to be {info.file_size} bytes, "
-                               "far more than a project holds.")
-    try:
-        payload = zf.read(info)
-    except _CONTAINER_ERRORS as exc:
-        raise ProjectFileError(f"The file is damaged: {info.filename} cannot be read ({_reason(exc)}).") from exc
-    if len(payload) != info.file_size:
-        raise ProjectFileError(f"The file is damaged: {info.filename} is incomplete.")
-    return payload
+def _damaged(message: str) -> ProjectFileError:
+    return ProjectFileError(f"The file is damaged: {message}.")
 
 
-def read_npz(payload: bytes) -> dict[str, np.ndarray]:
-    """Read weights.npz safely: check each array's header (numeric type, size that fits the data)
-    before NumPy reads it with ``allow_pickle=False``."""
-    if not payload.startswith(b"PK"):
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytearray:
+    return bounded.read_member(zf, info, limit, _damaged, info.filename)
+
+
+def read_npz(payload: "bytes | bytearray") -> dict[str, np.ndarray]:
+    """Read weights.npz safely: the number of arrays and their sizes are checked before anything is
+    unpacked, and each array's header (numeric type, size that fits the data) before it is made."""
+    if not bytes(payload[:2]) == b"PK":
         raise ProjectFileError(f"The file is damaged: {WEIGHTS_NPZ} is not an array archive.")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(payload))
-        infos = zf.infolist()
-        for info in infos:
-            _check_npy_header(zf, info)
-        with np.load(io.BytesIO(payload), allow_pickle=False) as npz:
-            keys = list(npz.files)
-            if len(set(keys)) != len(keys):
-                raise ProjectFileError(f"The file is damaged: {WEIGHTS_NPZ} names an array twice.")
-            return {key: npz[key] for key in keys}
-    except ProjectFileError:
-        raise
-    except _CONTAINER_ERRORS as exc:
-        raise ProjectFileError(f"The file is damaged: {WEIGHTS_NPZ} cannot be read ({_reason(exc)}).") from exc
+    arrays = bounded.read_npz(payload, _npz_error, WEIGHTS_NPZ, max_arrays=MAX_ARRAYS, max_bytes=MAX_MEMBER_BYTES)
+    return arrays
 
 
-def _check_npy_header(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    name = info.filename
-    if not name.endswith(".npy"):
-        raise ProjectFileError(f"The file is damaged: {WEIGHTS_NPZ} holds {name!r}, which is not an array.")
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise ProjectFileError(f"The file is damaged: array {name[:-4]!r} is impossibly large.")
-    with zf.open(info) as f:
-        version = np.lib.format.read_magic(f)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-        elif version in ((2, 0), (3, 0)):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        else:
-            raise ProjectFileError(f"The file is damaged: array {name[:-4]!r} has an unknown layout.")
-        header_end = f.tell()
-    if dtype.hasobject or dtype.kind not in "biufc" or dtype.fields is not None:
-        raise ProjectFileError(f"The file is damaged or unsafe: array {name[:-4]!r} is not numeric "
-                               f"(type {dtype}).")
-    expected = prod(shape) * dtype.itemsize
-    if header_end + expected != info.file_size:
-        raise ProjectFileError(f"The file is damaged: array {name[:-4]!r} should hold {expected} bytes of "
-                               f"data for shape {shape}, but the stored data does not match.")
+def _npz_error(message: str) -> ProjectFileError:
+    return ProjectFileError(f"The file is damaged or unsafe: {message}.")
 
 
 def parse_json(payload: bytes) -> dict:
@@ -463,7 +522,7 @@ def parse_json(payload: bytes) -> dict:
     except UnicodeDecodeError as exc:
         raise ProjectFileError(f"project.json is not UTF-8 text (byte {exc.start}); the file is damaged.") from exc
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ProjectFileError(f"project.json is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                                f"{exc.msg}); it was damaged or edited by hand incorrectly.") from exc
@@ -471,12 +530,53 @@ def parse_json(payload: bytes) -> dict:
         raise ProjectFileError(f"project.json cannot be read ({_reason(exc)}).") from exc
     if not isinstance(data, dict):
         raise ProjectFileError("project.json does not hold a project (expected a JSON object {…}).")
+    check_plain_json(data)
     app = data.get("app")
     if app != APP_ID:
         raise ProjectFileError(f"The file was not saved by {APP_NAME} (project.json names the app "
                                f"{_short(app)}, expected {APP_ID!r}).")
     format_version_of(data)
     return data
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_NUMBER_DIGITS:
+        raise ProjectFileError(f"project.json holds a whole number with {digits:,} digits; no field takes "
+                               "numbers that large, so the file was damaged or edited by hand incorrectly.")
+    return int(text)
+
+
+def check_plain_json(data: Any) -> None:
+    """Every text in project data is valid Unicode (no lone surrogate such as ``"\\ud800"``, no NUL),
+    and the graph is within :data:`MAX_NODES` layers. One pass, linear in the size of the data."""
+    graph = data.get("graph") if isinstance(data, dict) else None
+    if isinstance(graph, dict):
+        nodes, edges = graph.get("nodes"), graph.get("edges")
+        if isinstance(nodes, list) and len(nodes) > MAX_NODES:
+            raise ProjectFileError(f"project.json: the network has {len(nodes):,} layers; at most {MAX_NODES:,} "
+                                   "can be opened.")
+        if isinstance(edges, list) and len(edges) > MAX_EDGES:
+            raise ProjectFileError(f"project.json: the network has {len(edges):,} connections; at most "
+                                   f"{MAX_EDGES:,} can be opened.")
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            problem = bounded.text_problem(value)
+            if problem:
+                raise ProjectFileError(f"project.json: {where or 'a text'} holds {problem}; the file was damaged "
+                                       "or edited by hand incorrectly.")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{where}.{key}" if where else str(key)
+                problem = bounded.text_problem(key)
+                if problem:
+                    raise ProjectFileError(f"project.json: a field name in {where or 'the top level'} holds "
+                                           f"{problem}; the file was damaged or edited by hand incorrectly.")
+                stack.append((item, inner))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(value))
 
 
 def build_project(data: dict, members: Mapping[str, Any]) -> Project:
@@ -514,8 +614,32 @@ def build_project(data: dict, members: Mapping[str, Any]) -> Project:
     if extra:
         raise ProjectFileError(f"The file is damaged: {WEIGHTS_NPZ} holds array(s) project.json does not "
                                f"mention: {', '.join(map(repr, extra[:5]))}.")
+    check_dataset_options(project.dataset)
     project.validate()
     return project
+
+
+def check_dataset_options(ref: DatasetRef | None) -> None:
+    """The dataset's options checked against what its loader declares (types, ranges, finite numbers),
+    so ``"n": "inf"`` is refused when the file is opened rather than when the data is made.
+
+    A dataset this version does not know is left for the training to report.
+    """
+    if ref is None:
+        return
+    from ..data import DatasetError, dataset_info
+
+    options = dict(ref.options)
+    if ref.path is not None:
+        options.setdefault("path", ref.path)
+    try:
+        info = dataset_info(ref.name or "csv")
+    except DatasetError:
+        return
+    try:
+        info.resolve(options)
+    except DatasetError as exc:
+        raise ProjectFileError(f"project.json, dataset: {exc}.") from exc
 
 
 def _section(data: dict, key: str, build: Callable[[Any], Any], required: bool = False) -> Any:

@@ -254,7 +254,7 @@ def test_pickled_object_array_is_refused(saved):
     np.savez(buffer, **arrays)
     members["weights.npz"] = buffer.getvalue()
     write_zip(path, members)
-    assert "is not numeric" in open_bad(path)
+    assert "holds Python objects, which are not loaded for safety" in open_bad(path)
 
 
 def test_array_with_lying_header_is_refused(saved):
