@@ -8,7 +8,7 @@ from playground.engine.layers.dense import Dense
 from playground.engine.losses import MSE, SoftmaxCrossEntropy
 from playground.engine.network import Network
 from playground.engine.optimizers import SGD, Adam
-from playground.engine.training import train_step
+from playground.engine.training import backprop, record_incoming_gradients, train_step
 
 
 def test_one_update_of_a_2_2_1_sigmoid_network_by_hand(backend64):
@@ -79,3 +79,35 @@ def test_training_learns_xor(backend):
         value = train_step(net, loss, opt, x, target=labels)
     assert value < 0.05
     np.testing.assert_array_equal(to_host(net.predict(x)).argmax(axis=1), [0, 1, 1, 0])
+
+
+def test_watch_sees_the_step_between_backpropagation_and_the_update(backend64):
+    net = Network.sequential((2,), [Dense(3), Activation("sigmoid"), Dense(1)]).build(backend64, seed=0)
+    x, t = backend64.asarray([[0.5, -1.0], [2.0, 0.25]]), backend64.asarray([[1.0], [0.0]])
+    w = net.nodes["dense1"].layer.params["W"]
+    before = to_host(w.data).copy()
+    seen = {}
+
+    def watch(y, dy):
+        seen.update(y=to_host(y).copy(), dy=to_host(dy).copy(), w=to_host(w.data).copy(), grad=to_host(w.grad).copy())
+
+    value = train_step(net, MSE(), SGD(net.parameters(), lr=0.1), x, target=t, watch=watch)
+    np.testing.assert_array_equal(seen["w"], before)  # not yet updated
+    np.testing.assert_allclose(to_host(w.data), before - 0.1 * seen["grad"])  # then updated with that gradient
+    np.testing.assert_allclose(value, np.mean((seen["y"] - to_host(t)) ** 2))
+    np.testing.assert_allclose(seen["dy"], 2 * (seen["y"] - to_host(t)) / seen["y"].size)
+
+
+def test_backprop_fills_the_gradients_and_leaves_the_weights(backend64):
+    net = Network.sequential((2,), [Dense(2), Activation("tanh"), Dense(1)]).build(backend64, seed=0)
+    x, t = backend64.asarray([[0.5, -1.0]]), backend64.asarray([[1.0]])
+    weights = {k: v.copy() for k, v in net.state_dict().items()}
+    received = record_incoming_gradients(net, ["activation2", "dense3"])
+    value, y, dy = backprop(net, MSE(), x, target=t)
+    for name, array in net.state_dict().items():
+        np.testing.assert_array_equal(array, weights[name])
+    assert float(value) == pytest.approx(float(to_host((y - t) ** 2).mean()))
+    np.testing.assert_array_equal(to_host(received["dense3"]), to_host(dy))  # the output layer gets ∂L/∂ŷ
+    W3 = to_host(net.nodes["dense3"].layer.params["W"].data)
+    np.testing.assert_allclose(to_host(received["activation2"]), to_host(dy) @ W3.T)  # ∂L/∂h = δ·Wᵀ
+    assert np.any(to_host(net.nodes["dense1"].layer.params["W"].grad) != 0)

@@ -31,6 +31,7 @@ import numpy as np
 from playground.engine.backend import to_host
 from playground.engine.layers.activation import Activation
 from playground.engine.network import Network
+from playground.engine.training import backprop
 
 from .text import num, sci, span
 
@@ -224,9 +225,7 @@ def diagnose_network(net: Network, loss, x, target, **thresholds) -> list[Note]:
     try:
         target = np.asarray(target)
         t = net.backend.asarray(target) if target.dtype.kind == "f" else net.backend.xp.asarray(target)
-        y = net.forward(net.backend.asarray(np.asarray(x)))
-        loss.forward(y, t)
-        net.backward(loss.backward())
+        backprop(net, loss, net.backend.asarray(np.asarray(x)), target=t)  # the training step without the update
         activations = {n: net.node_output(n) for n in dead_candidates(net)}
         return diagnose(net.grad_norms(), net.state_dict(), activations, **thresholds)
     finally:

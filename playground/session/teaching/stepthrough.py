@@ -13,10 +13,13 @@ unit ``j``::
     update         w ← w − η·∂L/∂w   (or whatever the optimizer does)
 
 The numbers are not computed by a second implementation: the network is copied
-to float64 and the *engine* runs it — its forward caches give z and h, the
-gradient each layer's ``backward`` receives gives ∂L/∂h and δ, the parameters'
-``grad`` give the weight gradients, and the real optimizer's ``step`` gives the
-new values. The original network is left untouched.
+to float64 and the *engine* trains it one step with the one training loop
+(:func:`playground.engine.training.train_step`) — its forward caches give z and h,
+the gradient each layer's ``backward`` receives gives ∂L/∂h and δ
+(:func:`~playground.engine.training.record_incoming_gradients`), the parameters'
+``grad`` seen between backpropagation and the update give the weight gradients,
+and the real optimizer's ``step`` gives the new values. The original network is
+left untouched.
 
 The result is plain data (host NumPy arrays in dataclasses) plus a list of
 :class:`~.explain.Stage` objects — forward layer 1, forward layer 2, …, loss,
@@ -37,6 +40,7 @@ from playground.engine.layers.activation import Activation
 from playground.engine.layers.dense import Dense
 from playground.engine.network import Input, Network
 from playground.engine.optimizers import SGD, Optimizer, get_optimizer
+from playground.engine.training import record_incoming_gradients, train_step
 
 from .explain import CLASS_LOSSES, Stage, build_stages
 
@@ -205,21 +209,6 @@ def _twin_optimizer(optimizer, twin: Network, lr: float) -> Optimizer:
     return clone
 
 
-def _record_incoming_gradients(net: Network, node_ids: list[str]) -> dict[str, np.ndarray]:
-    """Make the copy's layers remember the gradient their ``backward`` receives (∂L/∂output)."""
-    seen: dict[str, np.ndarray] = {}
-    for node_id in node_ids:
-        layer = net.nodes[node_id].layer
-        original = layer.backward
-
-        def backward(dy, _id=node_id, _original=original):
-            seen[_id] = np.array(dy[0], dtype=np.float64)
-            return _original(dy)
-
-        layer.backward = backward  # an instance attribute: Network.backward calls it
-    return seen
-
-
 def _batch_of_one(loss, x, target) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(x, target for the engine, target to show)`` with a batch axis of 1."""
     xb = np.asarray(x, dtype=np.float64).reshape(1, -1)
@@ -244,22 +233,25 @@ def step_through(net: Network, loss, x, target, optimizer=None, *, lr: float = 0
     twin = float64_copy(net)
     loss = copy.deepcopy(loss)
     opt = _twin_optimizer(optimizer, twin, lr)
-    seen = _record_incoming_gradients(twin, [n for g in groups for n in g if n])
+    received = record_incoming_gradients(twin, [n for g in groups for n in g if n])
     xb, tb, shown_target = _batch_of_one(loss, x, target)
 
     named = twin.named_parameters()
-    before = {name: p.data.copy() for name, p in named.items()}
-    y = twin.forward(xb)
-    value = float(loss.forward(y, tb))
-    dy = loss.backward()
-    twin.backward(dy)
-    grads = {name: p.grad.copy() for name, p in named.items()}
-    opt.step()
+    seen: dict = {}
+
+    def watch(y, dy):  # after backpropagation, before the update
+        seen["before"] = {name: p.data.copy() for name, p in named.items()}
+        seen["grads"] = {name: p.grad.copy() for name, p in named.items()}
+        seen["dy"] = np.array(dy)
+
+    value = train_step(twin, loss, opt, xb, target=tb, watch=watch)  # the engine's one training step
+    before, grads, dy = seen["before"], seen["grads"], seen["dy"]
     after = {name: np.array(p.data) for name, p in named.items()}
+    incoming = {node_id: np.array(g[0], dtype=np.float64) for node_id, g in received.items()}
 
     layers = []
     for index, (dense_id, act_id) in enumerate(groups, start=1):
-        layers.append(_layer_step(twin, index, dense_id, act_id, seen, before, grads, after))
+        layers.append(_layer_step(twin, index, dense_id, act_id, incoming, before, grads, after))
     output = layers[-1].h
     if shown_target.ndim == 0:  # a class label: show it one-hot
         shown_target = np.eye(output.size)[int(shown_target)]
@@ -271,15 +263,15 @@ def step_through(net: Network, loss, x, target, optimizer=None, *, lr: float = 0
     return result
 
 
-def _layer_step(twin, index, dense_id, act_id, seen, before, grads, after) -> LayerStep:
+def _layer_step(twin, index, dense_id, act_id, incoming, before, grads, after) -> LayerStep:
     dense = twin.nodes[dense_id].layer
     x = twin.node_output(twin.nodes[dense_id].inputs[0], 0).copy()
     z = twin.node_output(dense_id, 0).copy()
     if act_id is None:
-        h, grad_h, slope, name, params = z, seen[dense_id], np.ones_like(z), "identity", {}
+        h, grad_h, slope, name, params = z, incoming[dense_id], np.ones_like(z), "identity", {}
     else:
         function = twin.nodes[act_id].layer.function
-        h, grad_h, name = twin.node_output(act_id, 0).copy(), seen[act_id], function.name
+        h, grad_h, name = twin.node_output(act_id, 0).copy(), incoming[act_id], function.name
         params = dict(function.params)
         slope = np.asarray(function.derivative(z), dtype=np.float64)  # the engine's f'(z)
     w, b = f"{dense_id}.W", f"{dense_id}.b"
@@ -288,6 +280,6 @@ def _layer_step(twin, index, dense_id, act_id, seen, before, grads, after) -> La
         index=index, dense_id=dense_id, activation_id=act_id, activation=name,
         activation_params=params, inputs=x,
         weights=before[w], bias=before[b] if has_bias else None, z=z, h=h, grad_h=grad_h,
-        slope=slope, delta=seen[dense_id], grad_weights=grads[w],
+        slope=slope, delta=incoming[dense_id], grad_weights=grads[w],
         grad_bias=grads[b] if has_bias else None, new_weights=after[w],
         new_bias=after[b] if has_bias else None, frozen=dense.params["W"].frozen)
