@@ -22,6 +22,7 @@ Everything here is headless (no Qt); inputs and outputs are host NumPy arrays.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -168,3 +169,46 @@ def as_images(outputs) -> np.ndarray:
     if outputs.ndim == 4:
         outputs = outputs[:, 0]
     return np.clip(outputs.reshape(len(outputs), h, w), 0.0, 1.0)
+
+
+# -- what the generative views show ---------------------------------------------------------
+QUICK_EPOCHS = 15  # a brief training when the project has no trained weights
+PRIOR_SAMPLES = 64
+GRID_STEPS = 8
+GRID_SPAN = 2.5
+TOP_ANOMALIES = 16
+
+
+@dataclass
+class GenerativeResult:
+    prior: np.ndarray | None  # (n, H, W) images, None without a Sampling node
+    grid: np.ndarray | None  # (steps², H, W)
+    scores: np.ndarray  # validation errors, most anomalous first
+    top: np.ndarray  # (TOP_ANOMALIES, H, W): the inputs with those scores
+    trained_here: bool
+    note: str = ""
+
+
+def compute(project, handle=None) -> GenerativeResult:
+    """Everything the generative views show: trained weights if the project has them, else a brief training."""
+    from playground.session.compile import build_run
+
+    trained = bool(project.weights)
+    run = build_run(project, "numpy", epochs=None if trained else QUICK_EPOCHS)
+    net = run.net
+    if trained:
+        net.load_state_dict(project.weights)
+    else:
+        for _ in run.trainer.steps():
+            if handle is not None and handle.cancelled:
+                run.trainer.stop()
+    x = run.data.x_val if len(run.data.x_val) else run.data.x_train
+    order, scores = anomaly_scores(net, x)
+    prior = grid = None
+    note = ""
+    try:
+        prior = as_images(prior_samples(net, PRIOR_SAMPLES, seed=project.settings.seed))
+        grid = as_images(latent_grid(net, GRID_STEPS, GRID_SPAN))
+    except ValueError as exc:
+        note = str(exc)
+    return GenerativeResult(prior, grid, scores, as_images(x[order[:TOP_ANOMALIES]]), not trained, note)

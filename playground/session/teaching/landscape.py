@@ -177,3 +177,72 @@ def pca_directions(snapshots: list[dict[str, np.ndarray]], center: dict[str, np.
             start += size
         pair.append(parts)
     return (pair[0], pair[1]), np.pad(share, (0, 2 - len(share)))
+
+
+# -- a landscape with its path -------------------------------------------------------------
+PCA, RANDOM = "pca", "random"
+MAX_SAMPLES = 512      # the slice evaluates the loss on at most this many training samples
+MAX_SNAPSHOTS = 80     # weights kept along the path
+PATH_MARGIN = 1.3      # the plane extends this far beyond the path
+
+
+@dataclass
+class Landscape:
+    """What the view draws: the slice, the path's coordinates on it and how it was made."""
+
+    slice: LossSlice
+    path: np.ndarray | None      # (snapshots, 2) coordinates (α, β), or None
+    directions: str              # "pca" or "random"
+    share: np.ndarray | None     # for PCA: the fraction of the path's movement along each direction
+
+    @property
+    def log_losses(self) -> np.ndarray:
+        """log₁₀ of the losses (what is shaded): losses span decades around a minimum."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log10(np.maximum(self.slice.losses, 1e-12))
+
+
+def train_with_snapshots(trainer, max_snapshots: int = MAX_SNAPSHOTS, handle=None) -> list[dict]:
+    """Train ``trainer`` to the end, keeping ``net.state_dict()`` about ``max_snapshots`` times.
+
+    The first snapshot is the start, the last the end. ``handle`` (a background task's)
+    gets progress text and can cancel.
+    """
+    net = trainer.net
+    every = max(1, trainer.iterations_total // max_snapshots)
+    snapshots = [net.state_dict()]
+    while not trainer.finished:
+        trainer.run_batch()
+        if trainer.iteration % every == 0 or trainer.finished:
+            snapshots.append(net.state_dict())
+            if handle is not None:
+                handle.report(f"Training: epoch {trainer.epoch + (0 if trainer.finished else 1)} "
+                              f"of {trainer.epochs} …")
+                if handle.cancelled:
+                    break
+    return snapshots
+
+
+def landscape_of(net, loss, x, target, snapshots: list[dict] | None = None, *, directions: str = PCA,
+                 resolution: int = 25, extent: float | None = None, seed: int = 0) -> Landscape:
+    """The loss on a plane through ``net``'s current weights, and the path of ``snapshots`` on it.
+
+    ``directions="pca"`` (needs at least two snapshots) spans the plane by the path's two
+    main directions and sizes it to the path; ``"random"`` by two filter-normalized random
+    directions with ``extent`` 1 (move every unit by its own size).
+    """
+    center = current_weights(net)
+    share = None
+    if directions == PCA:
+        if not snapshots or len(snapshots) < 2:
+            raise ValueError("The directions along the path need a path: train first, or choose "
+                             "random directions.")
+        dirs, share = pca_directions(snapshots, center)
+    else:
+        dirs = random_directions(net, seed=seed)
+    path = project_path(snapshots, center, dirs) if snapshots else None
+    if extent is None:
+        reach = float(np.max(np.abs(path))) if path is not None and path.size else 0.0
+        extent = PATH_MARGIN * reach if directions == PCA and reach > 0 else 1.0
+    s = loss_slice(net, loss, x, target, dirs, extent=extent, resolution=resolution, seed=seed)
+    return Landscape(s, path, directions, share)

@@ -11,9 +11,12 @@ high oscillates or diverges, the best lies in between.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -68,6 +71,26 @@ class SweepResult:
     def overlay(self, name: str = "train_loss") -> list[tuple[str, np.ndarray, np.ndarray]]:
         """``(label, iterations, values)`` per run, for one plot with a legend."""
         return [(run.label, *run.curve(name)) for run in self.runs]
+
+
+def project_with(project, key: str, value):
+    """A copy of ``project`` with the setting at dotted path ``key`` set to ``value`` (checked).
+
+    The original is untouched; the copy has no trained weights, optimizer state or
+    history (each value trains afresh). A new seed also means new initial weights;
+    momentum is an SGD setting, so sweeping it switches the optimizer to SGD.
+    """
+    settings = copy.deepcopy(project.settings)
+    section, _, name = key.rpartition(".")
+    target = getattr(settings, section) if section else settings
+    setattr(target, name, value)
+    if key == "optimizer.momentum":
+        settings.optimizer.name = "sgd"
+    settings.validate()
+    changes = {"settings": settings, "weights": None, "optimizer_state": None, "history": None}
+    if key == "seed":
+        changes["initial_weights"] = None
+    return dataclasses.replace(project, **changes)
 
 
 def _final_loss(trainer: Trainer, x, t) -> float:

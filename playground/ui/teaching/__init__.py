@@ -15,7 +15,7 @@ parent=None)``                             the optimizer's path (*Compute* train
 ``OptimizerRaceView(problem="saddle",      SGD, momentum, Nesterov, RMSProp, Adam racing on a toy
 parent=None)``                             function; paths on contours and f per step
 ``CompareRunsView(parent=None)``           loss curves of several runs (``add_run(label, history)``)
-``SweepDialog(project, parent=None,        one setting over a list of values on a QThread; final
+``SweepDialog(project, parent=None,        one setting over a list of values, trained in a child; final
 setting="optimizer.lr")``                  loss vs value and the runs' curves
 ``GradientCheckDialog(project,             engine gradients vs finite differences in float64,
 parent=None)``                             worst relative error per layer (green/red at 1e−5)
@@ -24,8 +24,10 @@ parent=None)``                             worst relative error per layer (green
 =========================================  =====================================================
 
 Widgets are windows when shown without a parent (``w.show()``); dialogs can be
-``exec()``-ed. Background work (sweep, landscape, gradient check) runs on a ``QThread``
-(:class:`~playground.ui.teaching.common.BackgroundTask`) and stops when the window closes.
+``exec()``-ed. Background work (sweep, landscape, replay, generative views, gradient check) runs in
+a child process (:class:`~playground.ui.teaching.common.BackgroundTask` over
+:mod:`playground.session.jobs`; the jobs are in :mod:`playground.session.teaching.jobs`) and
+stops when the window closes.
 """
 
 from .activation_gallery import ActivationGallery

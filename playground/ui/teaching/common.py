@@ -6,18 +6,20 @@
   way the explanations write it, ``−0.05301``) and keeps the exact value under
   :data:`VALUE_ROLE`, so tests and copy-paste get the engine's number, not the rounded text;
 * :class:`BackgroundTask` — runs one slow function (a sweep, a gradient check, training for the
-  loss landscape) on a ``QThread`` and hands its progress and result to the GUI thread as
-  signals, so the window never freezes.
+  loss landscape, a replay) in a child process (:mod:`playground.session.jobs`) and hands its
+  progress and result to the GUI thread as signals, so the window never freezes and never
+  waits for the GIL.
 """
 
 from __future__ import annotations
 
+import pickle
 import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.session.jobs import JobProcess, readable_error
 from playground.session.teaching.text import num
 
 from ..theme import current_theme
@@ -150,64 +153,157 @@ def column_of(table: QTableWidget, header: str) -> int:
     raise ValueError(f"no column {header!r}")
 
 
-def readable_error(exc: BaseException) -> str:
-    """One plain sentence for a banner (the traceback goes to the console)."""
-    text = str(exc).strip() or type(exc).__name__
-    if isinstance(exc, (ValueError, KeyError, RuntimeError)):
-        return text
-    return f"{type(exc).__name__}: {text}"
-
-
 # -- work off the GUI thread -------------------------------------------------------------------
-class TaskHandle:
-    """What the background function gets: ``report(value)`` for progress, ``cancelled`` to stop early."""
+class _Relay(QObject):
+    """Lives on the GUI thread; reader threads emit through it (Qt queues the calls)."""
 
-    def __init__(self, worker: _Worker):
-        self._worker = worker
+    ready = Signal(object)  # the run whose messages are waiting
 
-    def report(self, value: Any) -> None:
-        """Send ``value`` to the GUI thread (``BackgroundTask.progress``)."""
-        self._worker.progress.emit(self._worker.number, value)
+
+class _Run:
+    """One started job: its messages wait in ``pending`` until the GUI thread takes them.
+
+    At most one "messages are waiting" event sits in the GUI's queue per run: a job that
+    reports faster than the window draws never floods the event loop.
+    """
+
+    def __init__(self, relay: _Relay):
+        self.relay = relay
+        self.pending: list[tuple[str, Any]] = []
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def put(self, kind: str, payload: Any) -> None:
+        with self.lock:
+            self.pending.append((kind, payload))
+            first = len(self.pending) == 1
+        if first:
+            self.relay.ready.emit(self)
+
+    def take(self) -> list[tuple[str, Any]]:
+        with self.lock:
+            messages, self.pending = self.pending, []
+        return messages
+
+    def cancel(self) -> None:
+        raise NotImplementedError
+
+    def close(self, timeout_s: float) -> None:
+        raise NotImplementedError
+
+    def wait(self, timeout_s: float) -> bool:
+        """Until the last message is in (the signals still need the event loop); True if it is."""
+        if self.thread is None:
+            return True
+        self.thread.join(timeout_s)
+        return not self.thread.is_alive()
+
+
+class _ProcessRun(_Run):
+    """The job in a child process; a plain reader thread relays its pipe."""
+
+    where = "process"
+
+    def __init__(self, relay: _Relay, function: Callable[..., Any], args: tuple):
+        super().__init__(relay)
+        self.job = JobProcess(function, *args, name=f"playground-{getattr(function, '__name__', 'job')}")
+        self.thread = threading.Thread(target=self._read, daemon=True, name="playground-job-reader")
+        self.thread.start()
+
+    def _read(self) -> None:
+        while True:
+            kind, payload = self.job.receive()
+            self.put(kind, payload)
+            if kind != "progress":
+                self.job.join(5.0)  # the child exits after its last word: reap it here, off the GUI thread
+                return
+
+    def cancel(self) -> None:
+        self.job.cancel()
+
+    def close(self, timeout_s: float) -> None:
+        self.job.close(min(timeout_s, 0.2))  # nothing it still does is wanted: no need to wait long
+
+
+class _ThreadRun(_Run):
+    """A function that cannot travel to a child (a closure) on a plain thread: small work that never trains."""
+
+    where = "thread"
+
+    def __init__(self, relay: _Relay, function: Callable[..., Any], args: tuple):
+        super().__init__(relay)
+        self._cancel = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(function, args), daemon=True,
+                                       name="playground-task")
+        self.thread.start()
 
     @property
-    def cancelled(self) -> bool:
-        return self._worker.cancel.is_set()
+    def cancelled(self) -> bool:  # the handle's side
+        return self._cancel.is_set()
 
+    def report(self, value: Any) -> None:
+        self.put("progress", value)
 
-class _Worker(QObject):
-    progress = Signal(int, object)
-    finished = Signal(int, object)
-    failed = Signal(int, str)
-
-    def __init__(self, number: int, function: Callable[[TaskHandle], Any]):
-        super().__init__()
-        self.number = number
-        self.function = function
-        self.cancel = threading.Event()
-
-    @Slot()
-    def run(self) -> None:
+    def _run(self, function, args) -> None:
         try:
-            result = self.function(TaskHandle(self))
+            result = function(self, *args)
         except Exception as exc:  # noqa: BLE001 - shown in the window, never a crash
             traceback.print_exc()
-            self.failed.emit(self.number, readable_error(exc))
+            self.put("failed", readable_error(exc))
         else:
-            self.finished.emit(self.number, result)
+            self.put("done", result)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def close(self, timeout_s: float) -> None:
+        self.cancel()
+        self.wait(timeout_s)
+
+
+class _FailedRun(_Run):
+    """A job that could not start: its one message says why."""
+
+    where = "none"
+
+    def __init__(self, relay: _Relay, text: str):
+        super().__init__(relay)
+        self.put("failed", text)
+
+    def cancel(self) -> None:
+        pass
+
+    def close(self, timeout_s: float) -> None:
+        pass
+
+
+def _travels(function: Callable[..., Any]) -> bool:
+    """Whether ``function`` can be sent to a child process (a module-level function can; a closure cannot)."""
+    try:
+        pickle.dumps(function)
+    except Exception:  # noqa: BLE001 - PicklingError, AttributeError, TypeError …
+        return False
+    return True
 
 
 class BackgroundTask(QObject):
-    """Run ``function(handle)`` on a ``QThread``; results arrive as signals on the GUI thread.
+    """Run ``function(handle, *args)`` in a child process; its progress and result arrive as signals.
 
-    >>> task = BackgroundTask(parent=window)           # doctest: +SKIP
-    >>> task.progress.connect(window.on_progress)      # handle.report(x) → progress(x)
-    >>> task.done.connect(window.on_result)            # the function's return value
-    >>> task.failed.connect(window.on_error)           # a plain-words message
-    >>> task.start(slow_function)
+    >>> task = BackgroundTask(parent=window)               # doctest: +SKIP
+    >>> task.progress.connect(window.on_progress)          # handle.report(x) → progress(x)
+    >>> task.done.connect(window.on_result)                # the function's return value
+    >>> task.failed.connect(window.on_error)               # a plain-words message
+    >>> task.start(jobs.sweep, project_bytes, "optimizer.lr", [0.01, 0.1], 5, labels)
+    >>> task.start_on_project(jobs.sweep, project, …)     # the same, the project sent as file bytes
 
-    ``function`` must not touch widgets (it runs on the worker thread); it may call
-    ``handle.report(value)`` and should look at ``handle.cancelled`` now and then.
-    Call :meth:`shutdown` before the owner closes: it cancels and waits for the thread.
+    ``function`` is a module-level function without Qt (it runs in a child process of
+    :mod:`playground.session.jobs`, so training never takes the GIL from the window);
+    its arguments and result are pickled. It may call ``handle.report(value)`` and should
+    look at ``handle.cancelled`` now and then. An exception in it, or a child that dies,
+    arrives as ``failed(text)``. A function that cannot be pickled (a closure) runs on a
+    plain thread instead: keep that for small work that never trains (writing a file).
+
+    Call :meth:`shutdown` before the owner closes: it cancels the job and ends the child.
     Signals of a task that was cancelled and replaced are dropped.
     """
 
@@ -218,64 +314,74 @@ class BackgroundTask(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._thread: QThread | None = None
-        self._worker: _Worker | None = None
-        self._number = 0
+        self._relay = _Relay(self)
+        # queued even from this thread: a run's first message may come before start() has returned
+        self._relay.ready.connect(self._take, Qt.ConnectionType.QueuedConnection)
+        self._run: _Run | None = None
+        self.where: str | None = None  # where the last job started runs: "process", "thread" or "none"
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._run is not None
 
-    def start(self, function: Callable[[TaskHandle], Any]) -> None:
-        """Start ``function`` on a new thread (an unfinished earlier task is cancelled first)."""
+    def start(self, function: Callable[..., Any], *args) -> None:
+        """Start ``function(handle, *args)`` (an unfinished earlier job is cancelled first)."""
         self.shutdown()
-        self._number += 1
-        thread = QThread()
-        worker = _Worker(self._number, function)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progress.connect(self._on_progress)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        self._thread, self._worker = thread, worker
-        thread.start()
+        try:
+            kind = _ProcessRun if _travels(function) else _ThreadRun
+            run = kind(self._relay, function, args)
+        except Exception as exc:  # noqa: BLE001 - e.g. an argument that cannot be pickled
+            traceback.print_exc()
+            run = _FailedRun(self._relay, readable_error(exc))
+        self._run, self.where = run, run.where
         self.running_changed.emit(True)
+
+    def start_on_project(self, function: Callable[..., Any], project, *args) -> None:
+        """:meth:`start` with ``project`` sent as its ``.nnpg`` bytes (a project that cannot be saved fails in words)."""
+        from playground.model.fileio import project_to_bytes
+
+        try:
+            raw = project_to_bytes(project)
+        except Exception as exc:  # noqa: BLE001 - e.g. an invalid setting: the same message as saving gives
+            self.shutdown()
+            self._run, self.where = _FailedRun(self._relay, readable_error(exc)), "none"
+            self.running_changed.emit(True)
+            return
+        self.start(function, raw, *args)
 
     def cancel(self) -> None:
         """Ask the function to stop (it sees ``handle.cancelled``); the result still arrives."""
-        if self._worker is not None:
-            self._worker.cancel.set()
+        if self._run is not None:
+            self._run.cancel()
 
     def wait(self, timeout_ms: int = 10000) -> bool:
-        """Block until the thread ends (tests, closing); True if it did."""
-        return self._thread.wait(timeout_ms) if self._thread is not None else True
+        """Block until the job's last message is in (tests, closing); True if it is.
+
+        The signals still need the event loop (``qtbot.waitSignal`` or ``processEvents``).
+        """
+        return self._run.wait(timeout_ms / 1000) if self._run is not None else True
 
     def shutdown(self, timeout_ms: int = 10000) -> None:
-        """Cancel, wait for the thread and forget it; its late signals are ignored."""
-        if self._thread is None:
+        """Cancel, end the job and forget it (its result is not wanted any more).
+
+        A child gets a moment to stop on its own and is then killed; a thread is waited for.
+        """
+        run, self._run = self._run, None
+        if run is None:
             return
-        self.cancel()
-        self._number += 1  # whatever the old worker still sends is stale
-        self._end(timeout_ms)
+        run.close(timeout_ms / 1000)
+        self.running_changed.emit(False)
 
-    def _end(self, timeout_ms: int = 10000) -> None:
-        thread = self._thread
-        self._thread, self._worker = None, None
-        if thread is not None:
-            thread.quit()
-            thread.wait(timeout_ms)
+    def _take(self, run: _Run) -> None:
+        if run is not self._run:
+            return  # a job that was cancelled and replaced meanwhile
+        for kind, payload in run.take():
+            if run is not self._run:
+                return  # a slot shut the task down or started another one
+            if kind == "progress":
+                self.progress.emit(payload)
+                continue
+            self._run = None
             self.running_changed.emit(False)
-
-    def _on_progress(self, number: int, value: Any) -> None:
-        if number == self._number:
-            self.progress.emit(value)
-
-    def _on_finished(self, number: int, result: Any) -> None:
-        if number == self._number:
-            self._end()
-            self.done.emit(result)
-
-    def _on_failed(self, number: int, text: str) -> None:
-        if number == self._number:
-            self._end()
-            self.failed.emit(text)
+            (self.done if kind == "done" else self.failed).emit(payload)
+            return

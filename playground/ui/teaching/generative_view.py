@@ -10,12 +10,11 @@ Three tabs, computed by :mod:`playground.session.teaching.generative`:
 
 The first two need a variational autoencoder (a Sampling node); the third works for any
 autoencoder. The view uses the project's trained weights when it has them, else it trains a
-copy briefly on a background thread (the project itself is not changed).
+copy briefly; either way the work runs in a child process
+(:func:`playground.session.teaching.jobs.generative`; the project itself is not changed).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,51 +22,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from playground.session.teaching import generative as gen
+from playground.session.teaching import jobs
+from playground.session.teaching.generative import (  # noqa: F401  (re-exported)
+    GRID_SPAN,
+    GRID_STEPS,
+    PRIOR_SAMPLES,
+    QUICK_EPOCHS,
+    TOP_ANOMALIES,
+    GenerativeResult,
+    compute,
+)
 
 from .common import BackgroundTask, heading, paragraph, plain_axes
 
-QUICK_EPOCHS = 15  # a brief training when the project has no trained weights
-PRIOR_SAMPLES = 64
-GRID_STEPS = 8
-GRID_SPAN = 2.5
-TOP_ANOMALIES = 16
 TILE_PX = 56
-
-
-@dataclass
-class GenerativeResult:
-    prior: np.ndarray | None  # (n, H, W) images, None without a Sampling node
-    grid: np.ndarray | None  # (steps², H, W)
-    scores: np.ndarray  # validation errors, most anomalous first
-    top: np.ndarray  # (TOP_ANOMALIES, H, W): the inputs with those scores
-    trained_here: bool
-    note: str = ""
-
-
-def compute(project, handle=None) -> GenerativeResult:
-    """Everything the tabs show (runs on the worker thread: no widgets here)."""
-    from playground.session.compile import build_run
-
-    trained = bool(project.weights)
-    run = build_run(project, "numpy", epochs=None if trained else QUICK_EPOCHS)
-    net = run.net
-    if trained:
-        net.load_state_dict(project.weights)
-    else:
-        for _ in run.trainer.steps():
-            if handle is not None and handle.cancelled:
-                run.trainer.stop()
-    x = run.data.x_val if len(run.data.x_val) else run.data.x_train
-    order, scores = gen.anomaly_scores(net, x)
-    prior = grid = None
-    note = ""
-    try:
-        prior = gen.as_images(gen.prior_samples(net, PRIOR_SAMPLES, seed=project.settings.seed))
-        grid = gen.as_images(gen.latent_grid(net, GRID_STEPS, GRID_SPAN))
-    except ValueError as exc:
-        note = str(exc)
-    return GenerativeResult(prior, grid, scores, gen.as_images(x[order[:TOP_ANOMALIES]]), not trained, note)
 
 
 def _pixmap(image: np.ndarray, size: int) -> QPixmap:
@@ -162,8 +130,7 @@ class GenerativeView(QWidget):
         self.error = ""
         self.status.setText("Using the project's trained weights…" if self.project.weights else
                             f"The project has no trained weights: training a copy for {QUICK_EPOCHS} epochs…")
-        project = self.project
-        self.task.start(lambda handle: compute(project, handle))
+        self.task.start_on_project(jobs.generative, self.project)
 
     def _show_result(self, result: GenerativeResult) -> None:
         self.result = result

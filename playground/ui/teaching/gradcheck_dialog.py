@@ -5,15 +5,14 @@ batch of training samples and runs :func:`playground.engine.gradcheck.check_netw
 engine's gradient of every parameter is compared with central differences
 ``(L(θ + ε) − L(θ − ε)) / 2ε`` on up to 20 entries per parameter. The table shows, per
 layer, the worst relative error ``‖a − n‖ / (‖a‖ + ‖n‖)``: green below the threshold
-(1e−5: the backward pass is right), red above it. It runs on a background thread.
+(1e−5: the backward pass is right), red above it. It runs in a child process
+(:func:`playground.session.teaching.jobs.gradient_check`), so the window stays responsive.
 
 Use: ``GradientCheckDialog(project, parent=None, batch_size=8, threshold=1e-5, autostart=True)``
 — ``exec()`` or ``show()`` it; it starts checking at once (``autostart``) or on *Check again*.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QTimer
@@ -26,6 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.session.teaching import jobs
+from playground.session.teaching.gradcheck import (  # noqa: F401  (LayerCheck and the rest: re-exported)
+    BATCH,
+    MAX_ENTRIES,
+    THRESHOLD,
+    LayerCheck,
+    check_project,
+    group_by_layer,
+)
 from playground.session.teaching.text import num, sci
 
 from .common import (
@@ -41,65 +49,6 @@ from .common import (
     set_font_size,
     text_item,
 )
-
-THRESHOLD = 1e-5
-BATCH = 8
-MAX_ENTRIES = 20
-
-
-@dataclass
-class LayerCheck:
-    """The check of one layer: its parameters' errors and the worst of them."""
-
-    layer: str
-    errors: dict[str, float] = field(default_factory=dict)  # parameter name → relative error
-
-    @property
-    def worst(self) -> float:
-        values = list(self.errors.values())
-        return float(max(values)) if values else 0.0
-
-    def passed(self, threshold: float = THRESHOLD) -> bool:
-        return bool(np.isfinite(self.worst) and self.worst < threshold)
-
-
-def group_by_layer(errors: dict[str, float]) -> list[LayerCheck]:
-    """``{"dense_1.W": e, "dense_1.b": e, …}`` → one :class:`LayerCheck` per layer, in network order."""
-    layers: dict[str, LayerCheck] = {}
-    for name, error in errors.items():
-        layer, _, param = name.rpartition(".")
-        layers.setdefault(layer or name, LayerCheck(layer or name)).errors[param or name] = float(error)
-    return list(layers.values())
-
-
-def check_project(project, batch_size: int = BATCH, max_entries: int = MAX_ENTRIES,
-                  seed: int = 0) -> list[LayerCheck]:
-    """Build ``project`` in float64 and compare its gradients with finite differences, per layer.
-
-    The network gets the project's trained weights when it has them (else its initial
-    ones); the batch is the first ``batch_size`` training samples.
-    """
-    from playground.engine.backend import get_backend
-    from playground.engine.gradcheck import check_network
-    from playground.session.compile import build_run
-
-    backend = get_backend("numpy", dtype=np.float64)
-    run = build_run(project, backend=backend, epochs=1)
-    if project.weights:
-        run.net.load_state_dict(project.weights)
-    x = backend.asarray(run.data.x_train[:batch_size])
-    t = np.asarray(run.data.y_train[:batch_size])
-    target = backend.asarray(t) if t.dtype.kind == "f" else backend.xp.asarray(t)
-    errors = check_network(run.net, run.loss, [x], target, max_entries=max_entries, seed=seed)
-    return group_by_layer(errors)
-
-
-class _CheckJob:
-    def __init__(self, project, batch_size: int):
-        self.project, self.batch_size = project, batch_size
-
-    def __call__(self, handle) -> list[LayerCheck]:
-        return check_project(self.project, self.batch_size)
 
 
 class GradientCheckDialog(QDialog):
@@ -154,12 +103,12 @@ class GradientCheckDialog(QDialog):
         return self.task.running
 
     def start(self) -> None:
-        """Check the project's gradients on a background thread."""
+        """Check the project's gradients in a child process (:mod:`playground.session.jobs`)."""
         self.checks, self.error = None, ""
         self.again_button.setEnabled(False)
         fill_table(self.table, [], [])
         self.summary.setText("Checking … (each probe runs the network twice)")
-        self.task.start(_CheckJob(self.project, self.batch_size))
+        self.task.start_on_project(jobs.gradient_check, self.project, self.batch_size)
 
     def show_checks(self, checks: list[LayerCheck]) -> None:
         """Fill the table and the summary from ``checks``."""

@@ -9,11 +9,11 @@ dimensions two random directions miss almost every move). The loss over the plan
 shaded dark (low) to light (high) with contour lines; the path is drawn on top, from a
 ring (the start) to a star (the end, at the centre).
 
-:func:`landscape_of` does the computation (no Qt: the session's ``loss_slice``,
-``pca_directions``/``random_directions`` and ``project_path``); :func:`train_with_snapshots`
-trains a compiled run and keeps the weights every few steps. The view runs both on a
-background thread for a project (:meth:`LossLandscapeView.start`) or shows a ready
-:class:`Landscape` (:meth:`LossLandscapeView.show_landscape`).
+:func:`~playground.session.teaching.landscape.landscape_of` does the computation and
+:func:`~playground.session.teaching.landscape.train_with_snapshots` trains a compiled run and
+keeps the weights every few steps (both without Qt). The view runs both in a child process
+for a project (:meth:`LossLandscapeView.start`, :func:`playground.session.teaching.jobs.landscape`)
+or shows a ready :class:`Landscape` (:meth:`LossLandscapeView.show_landscape`).
 
 Use: ``LossLandscapeView(project=None, parent=None)`` — *Compute* trains a copy of the
 project (the epochs box, NumPy backend) and draws the landscape of the result.
@@ -21,19 +21,20 @@ project (the epochs box, NumPy backend) and draws the landscape of the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QWidget
 
-from playground.session.teaching.landscape import (
-    LossSlice,
-    current_weights,
-    loss_slice,
-    pca_directions,
-    project_path,
-    random_directions,
+from playground.session.teaching import jobs
+from playground.session.teaching.landscape import (  # noqa: F401  (re-exported: the view's vocabulary)
+    MAX_SAMPLES,
+    MAX_SNAPSHOTS,
+    PATH_MARGIN,
+    PCA,
+    RANDOM,
+    Landscape,
+    landscape_of,
+    train_with_snapshots,
 )
 from playground.session.teaching.text import num
 
@@ -41,73 +42,6 @@ from ..plots.base import HistoryPlot, make_pen, set_plot_title
 from ..theme import Theme, current_theme
 from .common import BackgroundTask, paragraph, plain_axes
 from .contour import ContourImage
-
-PCA, RANDOM = "pca", "random"
-MAX_SAMPLES = 512      # the slice evaluates the loss on at most this many training samples
-MAX_SNAPSHOTS = 80     # weights kept along the path
-PATH_MARGIN = 1.3      # the plane extends this far beyond the path
-
-
-@dataclass
-class Landscape:
-    """What the view draws: the slice, the path's coordinates on it and how it was made."""
-
-    slice: LossSlice
-    path: np.ndarray | None      # (snapshots, 2) coordinates (α, β), or None
-    directions: str              # "pca" or "random"
-    share: np.ndarray | None     # for PCA: the fraction of the path's movement along each direction
-
-    @property
-    def log_losses(self) -> np.ndarray:
-        """log₁₀ of the losses (what is shaded): losses span decades around a minimum."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log10(np.maximum(self.slice.losses, 1e-12))
-
-
-def train_with_snapshots(trainer, max_snapshots: int = MAX_SNAPSHOTS, handle=None) -> list[dict]:
-    """Train ``trainer`` to the end, keeping ``net.state_dict()`` about ``max_snapshots`` times.
-
-    The first snapshot is the start, the last the end. ``handle`` (a background task's)
-    gets progress text and can cancel.
-    """
-    net = trainer.net
-    every = max(1, trainer.iterations_total // max_snapshots)
-    snapshots = [net.state_dict()]
-    while not trainer.finished:
-        trainer.run_batch()
-        if trainer.iteration % every == 0 or trainer.finished:
-            snapshots.append(net.state_dict())
-            if handle is not None:
-                handle.report(f"Training: epoch {trainer.epoch + (0 if trainer.finished else 1)} "
-                              f"of {trainer.epochs} …")
-                if handle.cancelled:
-                    break
-    return snapshots
-
-
-def landscape_of(net, loss, x, target, snapshots: list[dict] | None = None, *, directions: str = PCA,
-                 resolution: int = 25, extent: float | None = None, seed: int = 0) -> Landscape:
-    """The loss on a plane through ``net``'s current weights, and the path of ``snapshots`` on it.
-
-    ``directions="pca"`` (needs at least two snapshots) spans the plane by the path's two
-    main directions and sizes it to the path; ``"random"`` by two filter-normalized random
-    directions with ``extent`` 1 (move every unit by its own size).
-    """
-    center = current_weights(net)
-    share = None
-    if directions == PCA:
-        if not snapshots or len(snapshots) < 2:
-            raise ValueError("The directions along the path need a path: train first, or choose "
-                             "random directions.")
-        dirs, share = pca_directions(snapshots, center)
-    else:
-        dirs = random_directions(net, seed=seed)
-    path = project_path(snapshots, center, dirs) if snapshots else None
-    if extent is None:
-        reach = float(np.max(np.abs(path))) if path is not None and path.size else 0.0
-        extent = PATH_MARGIN * reach if directions == PCA and reach > 0 else 1.0
-    s = loss_slice(net, loss, x, target, dirs, extent=extent, resolution=resolution, seed=seed)
-    return Landscape(s, path, directions, share)
 
 
 class LossLandscapeView(HistoryPlot):
@@ -181,14 +115,14 @@ class LossLandscapeView(HistoryPlot):
         self.compute_button.setEnabled(project is not None)
 
     def start(self) -> None:
-        """Train a copy of the project and compute the landscape on a background thread."""
+        """Train a copy of the project and compute the landscape in a child process."""
         if self.project is None:
             return
         project, epochs = self.project, self.epochs_spin.value()
         directions, resolution = self.directions_combo.currentData(), self.resolution_spin.value()
         self.compute_button.setEnabled(False)
         self.status.setText("Preparing the data and the network …")
-        self.task.start(_ProjectJob(project, epochs, directions, resolution))
+        self.task.start_on_project(jobs.landscape, project, epochs, directions, resolution)
 
     @property
     def busy(self) -> bool:
@@ -287,21 +221,3 @@ class LossLandscapeView(HistoryPlot):
         self._style_path(theme)
         if self.landscape is not None:
             self.contour.restyle(theme)
-
-
-class _ProjectJob:
-    """The background function: compile, train with snapshots, slice (no Qt inside)."""
-
-    def __init__(self, project, epochs: int, directions: str, resolution: int):
-        self.project, self.epochs, self.directions, self.resolution = project, epochs, directions, resolution
-
-    def __call__(self, handle) -> Landscape:
-        from playground.session.compile import build_run
-
-        run = build_run(self.project, backend="numpy", epochs=self.epochs)
-        snapshots = train_with_snapshots(run.trainer, handle=handle)
-        handle.report(f"Computing the loss on a {self.resolution} × {self.resolution} grid …")
-        x, t = run.data.x_train[:MAX_SAMPLES], run.data.y_train[:MAX_SAMPLES]
-        return landscape_of(run.net, run.loss, x, t, snapshots, directions=self.directions,
-                            resolution=self.resolution, seed=self.project.settings.seed)
-

@@ -2,8 +2,9 @@
 
 A lecture demo prepared at home must give the same curve on the lecture-hall
 machine. The project file holds the recording (initial weights, settings and seed,
-curves, final weights and optimizer state); this window trains it again on a
-background thread (:func:`playground.session.replay.replay`), draws the new curve
+curves, final weights and optimizer state); this window trains it again in a child
+process (:func:`playground.session.replay.replay`, through
+:func:`playground.session.teaching.jobs.replay`), draws the new curve
 over the recorded one (grey and wide underneath: a faithful replay runs along its
 middle) and says either "Identical to the recording" or the first iteration
 where the two runs part, with both numbers.
@@ -30,10 +31,9 @@ from playground.session.replay import (
     ReplayProgress,
     ReplayResult,
     check_replayable,
-    replay,
 )
+from playground.session.teaching import jobs
 
-from ..autosave import snapshot_project
 from ..plots.loss import LossPlot
 from ..theme import current_theme
 from .common import BackgroundTask, heading, paragraph, set_font_size
@@ -117,7 +117,7 @@ class ReplayView(QWidget):
         return self.task.running
 
     def start(self) -> bool:
-        """Replay on a background thread; False (with the reason shown) if there is nothing to replay."""
+        """Replay in a child process; False (with the reason shown) if there is nothing to replay."""
         self.result, self.error = None, ""
         self._hide_parting_line()
         self._show_recording()
@@ -126,15 +126,13 @@ class ReplayView(QWidget):
         except ReplayError as exc:
             self._fail(str(exc))
             return False
-        project, backend = snapshot_project(self.project), self.backend
-        total = int(max(x for x, _ in project.history["train_loss"]))
+        total = int(max(x for x, _ in self.project.history["train_loss"]))
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(0)
         self.progress.setFormat("Replaying… %v / %m iterations")
         self._set_verdict("Replaying the recorded run…", NEUTRAL_COLOUR)
         self.plot.refresh(MetricHistory())
-        self.task.start(lambda handle: replay(project, backend, progress=handle.report,
-                                              cancelled=lambda: handle.cancelled))
+        self.task.start_on_project(jobs.replay, self.project, self.backend)
         self._update_buttons()
         return True
 

@@ -1,8 +1,8 @@
 """A sweep: train the project once per value of one setting and compare the runs.
 
 Choose a setting (learning rate, batch size, optimizer, momentum, L2 strength, seed) and
-a list of values; *Run* trains one fresh copy of the project per value on a background
-thread (:func:`playground.session.teaching.sweep.sweep`), so the window stays responsive
+a list of values; *Run* trains one fresh copy of the project per value in a child process
+(:func:`playground.session.teaching.jobs.sweep`), so the window stays responsive
 and *Stop* works at any time. While it runs, each run's loss curves grow in the lower
 plot (a :class:`~playground.ui.teaching.compare_runs.CompareRunsView`); at the end the
 upper plot shows the final training and validation loss against the value (log x for the
@@ -16,8 +16,6 @@ The project itself is never changed (each run trains a copy).
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from playground.session.history import MetricHistory
-from playground.session.teaching.sweep import SweepResult, sweep
+from playground.session.teaching import jobs
+from playground.session.teaching import sweep as sweep_module
+from playground.session.teaching.sweep import SweepResult
 from playground.session.teaching.text import num
 
 from ..plots.base import HistoryPlot, make_pen, set_plot_title
@@ -69,7 +69,7 @@ SETTINGS: dict[str, SweepSetting] = {s.key: s for s in (
     SweepSetting("seed", "Seed (initial weights)", "int", "seed", "0, 1, 2, 3"),
 )}
 MAX_VALUES = 12
-REDRAW_MS = 100  # live curves redraw 10 times a second (the worker thread needs the GIL too)
+REDRAW_MS = 100  # live curves redraw 10 times a second, never per report
 
 
 def parse_values(text: str, setting: SweepSetting) -> list:
@@ -103,49 +103,11 @@ def parse_values(text: str, setting: SweepSetting) -> list:
 
 def project_with(project, setting: SweepSetting, value):
     """A copy of ``project`` with one setting changed (the original is untouched); checked."""
-    settings = copy.deepcopy(project.settings)
-    section, _, name = setting.key.rpartition(".")
-    target = getattr(settings, section) if section else settings
-    setattr(target, name, value)
-    if setting.key == "optimizer.momentum":
-        settings.optimizer.name = "sgd"  # momentum is an SGD setting
-    settings.validate()
-    changes = {"settings": settings, "weights": None, "optimizer_state": None, "history": None}
-    if setting.key == "seed":
-        changes["initial_weights"] = None  # a new seed means new initial weights
-    return dataclasses.replace(project, **changes)
+    return sweep_module.project_with(project, setting.key, value)
 
 
 def value_label(setting: SweepSetting, value) -> str:
     return f"{setting.short} = {value:g}" if isinstance(value, (int, float)) else f"{setting.short} = {value}"
-
-
-class _SweepJob:
-    """The background function: load the data once, then one trained copy of the project per value."""
-
-    def __init__(self, project, setting: SweepSetting, values: list, epochs: int):
-        self.project, self.setting, self.values, self.epochs = project, setting, values, epochs
-
-    def __call__(self, handle) -> SweepResult:
-        from playground.session.compile import build_run, load_data
-
-        dataset = load_data(self.project)
-
-        def make_trainer(value):
-            return build_run(project_with(self.project, self.setting, value), epochs=self.epochs,
-                             dataset=dataset).trainer
-
-        def on_report(index, report):
-            handle.report((index, report))
-
-        def should_stop():
-            return handle.cancelled
-
-        return sweep(make_trainer, self.values, setting=self.setting.key,
-                     label=self._label, on_report=on_report, should_stop=should_stop)
-
-    def _label(self, value) -> str:
-        return value_label(self.setting, value)
 
 
 class FinalLossPlot(HistoryPlot):
@@ -219,7 +181,7 @@ class FinalLossPlot(HistoryPlot):
 
 
 class SweepDialog(QDialog):
-    """Choose a setting and values, run a sweep on a ``QThread``, compare the runs.
+    """Choose a setting and values, run a sweep in a child process, compare the runs.
 
     ``result`` is the last :class:`SweepResult` (``None`` while running); ``live`` maps run
     labels to the histories filled while training; ``compare`` and ``final_plot`` are the
@@ -298,7 +260,7 @@ class SweepDialog(QDialog):
         return self.task.running
 
     def start(self) -> bool:
-        """Start the sweep on a background thread; False (with the reason shown) if the values are wrong."""
+        """Start the sweep in a child process; False (with the reason shown) if the values are wrong."""
         setting = self.setting
         try:
             values = parse_values(self.values_edit.text(), setting)
@@ -316,7 +278,8 @@ class SweepDialog(QDialog):
         self.final_plot.clear_result()
         self._set_running(True)
         self.status.setText(f"Training {len(values)} runs of {self.epochs_spin.value()} epochs …")
-        self.task.start(_SweepJob(self.project, setting, values, self.epochs_spin.value()))
+        self.task.start_on_project(jobs.sweep, self.project, setting.key, values, self.epochs_spin.value(),
+                                   self._labels)
         return True
 
     def stop(self) -> None:

@@ -45,3 +45,20 @@ def test_project_weights_are_used(qtbot, show, example):
     wait_done(qtbot, view)
     assert not view.result.trained_here
     assert view.walk_grid.tile_count() == 64
+
+
+def test_cancel_stops_the_brief_training_and_the_pictures_still_come(qtbot, show, example):
+    view = show(GenerativeView(example("vae")), 700, 600)
+    assert view.task.where == "process"
+    view.task.cancel()  # at once: the copy stops after its first report
+    wait_done(qtbot, view)
+    assert view.result.trained_here and view.walk_grid.tile_count() == 64
+
+
+def test_a_project_that_cannot_train_says_why(qtbot, show, example):
+    project = example("vae")
+    project.dataset = None
+    view = show(GenerativeView(project), 700, 600)
+    qtbot.waitUntil(lambda: bool(view.error), timeout=20000)
+    assert view.error.startswith("Choose a dataset first") and view.result is None
+    assert view.status.text() == f"Cannot show the generative views: {view.error}"

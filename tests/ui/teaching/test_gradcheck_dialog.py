@@ -23,6 +23,7 @@ def rows(dialog):
 def test_a_correct_network_passes_in_green(qtbot, show, example):
     dialog = show(GradientCheckDialog(example("circle_l2")), 800, 450)
     qtbot.waitUntil(lambda: dialog.checks is not None, timeout=20000)
+    assert dialog.task.where == "process"  # checked in a child process, not on a thread of the window
     shown = rows(dialog)
     assert [name for name, _, _ in shown] == ["dense_1", "dense_2", "dense_3"]
     for (name, worst, colour), check in zip(shown, dialog.checks):
@@ -39,9 +40,9 @@ def test_a_wrong_backward_pass_is_caught_in_red(qtbot, show, example, monkeypatc
         self.params["W"].grad = 1.1 * self.params["W"].grad
         return dx
 
-    monkeypatch.setattr(Dense, "backward", wrong_backward)
-    dialog = show(GradientCheckDialog(example("logistic_regression")))
-    qtbot.waitUntil(lambda: dialog.checks is not None, timeout=20000)
+    monkeypatch.setattr(Dense, "backward", wrong_backward)  # in this process: the check runs here
+    dialog = show(GradientCheckDialog(example("logistic_regression"), autostart=False))
+    dialog.show_checks(check_project(dialog.project, dialog.batch_size))
     (name, worst, colour), = rows(dialog)
     # relative error of 1.1g against g: 0.1‖g‖ / 2.1‖g‖ ≈ 0.048
     assert name == "dense_1" and worst == pytest.approx(0.1 / 2.1, rel=1e-3)

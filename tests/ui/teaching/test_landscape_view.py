@@ -69,7 +69,7 @@ def test_pca_without_a_path_is_refused_in_plain_words():
         landscape_of(net, loss, x, t, None, directions="pca")
 
 
-def test_compute_button_trains_the_project_on_a_background_thread(qtbot, show, example):
+def test_compute_button_trains_the_project_in_a_child_process(qtbot, show, example):
     project = example("xor")
     view = show(LossLandscapeView(project), 700, 600)
     view.epochs_spin.setValue(3)
@@ -77,10 +77,34 @@ def test_compute_button_trains_the_project_on_a_background_thread(qtbot, show, e
     messages = []
     view.task.progress.connect(messages.append)
     view.compute_button.click()
-    assert view.busy and not view.compute_button.isEnabled()
+    assert view.busy and not view.compute_button.isEnabled() and view.task.where == "process"
     qtbot.waitUntil(lambda: view.landscape is not None, timeout=20000)
     assert view.compute_button.isEnabled()
     assert any("Training" in m for m in messages) and any("grid" in m for m in messages)
     assert view.landscape.slice.losses.shape == (7, 7)
     assert len(view.path_item.getData()[0]) == len(view.landscape.path) > 2
     assert project.weights is None  # the project itself was not trained
+
+
+def test_cancel_ends_the_training_early_and_draws_the_path_so_far(qtbot, show, example):
+    view = show(LossLandscapeView(example("xor")), 700, 600)
+    view.epochs_spin.setValue(5000)
+    view.resolution_spin.setValue(5)
+    messages = []
+    view.task.progress.connect(messages.append)
+    view.start()
+    qtbot.waitUntil(lambda: any(m.startswith("Training:") for m in messages), timeout=20000)
+    view.task.cancel()
+    qtbot.waitUntil(lambda: view.landscape is not None, timeout=20000)
+    assert 2 <= len(view.landscape.path) < 80  # stopped long before the 5000 epochs' snapshots
+    assert view.compute_button.isEnabled()
+
+
+def test_a_project_that_cannot_train_says_why(qtbot, show, example):
+    project = example("xor")
+    project.dataset = None
+    view = show(LossLandscapeView(project), 700, 600)
+    with qtbot.waitSignal(view.task.failed, timeout=20000):
+        view.start()
+    assert view.status.text().startswith("Could not compute the landscape: Choose a dataset first")
+    assert view.compute_button.isEnabled() and view.landscape is None

@@ -115,6 +115,19 @@ def test_stop_ends_the_replay_early(qtbot, tmp_path):
         view.stop_button.click()
     assert done.args[0].cancelled and "stopped" in view.verdict.text().lower()
     assert view.replay_button.isEnabled() and not view.stop_button.isEnabled()
+    assert view.task.where == "process"
+
+
+def test_a_replay_that_cannot_train_says_why(qtbot, tmp_path):
+    project = recorded_xor(tmp_path)
+    project.dataset = None  # the recording is there, the data is not
+    view = ReplayView(project)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.finished, timeout=30000) as done:
+        assert view.start()
+    assert done.args[0] is None
+    assert view.error.startswith("The replay could not run: Choose a dataset first")
+    assert view.replay_button.isEnabled() and not view.stop_button.isEnabled()
 
 
 def test_nothing_recorded_is_said_in_plain_words(win, qtbot):

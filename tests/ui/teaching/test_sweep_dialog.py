@@ -28,6 +28,7 @@ def test_sweep_runs_in_the_background_and_fills_the_curves(qtbot, show, example)
     ticker = Ticker()
     assert dialog.start()
     assert dialog.running and not dialog.run_button.isEnabled()
+    assert dialog.task.where == "process"  # trained in a child process, not on a thread of the window
     ticks_at_start = ticker.ticks
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
     ticker.timer.stop()
@@ -99,11 +100,22 @@ def test_project_with_changes_a_copy_only(example):
     assert project_with(project, SETTINGS["seed"], 3).initial_weights is None
 
 
-def test_closing_while_running_stops_the_worker_thread(qtbot, example):
+def test_closing_while_running_ends_the_child(qtbot, example):
     dialog = SweepDialog(example("xor"), values="0.01, 0.02, 0.03", epochs=200)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.start()
     qtbot.waitUntil(lambda: dialog.reports_received > 0, timeout=20000)
-    dialog.close()  # cancels and waits: no thread outlives the window
-    assert not dialog.running and dialog.result is None
+    child = dialog.task._run.job
+    dialog.close()  # cancels and ends the child: no process outlives the window
+    assert not dialog.running and dialog.result is None and not child.alive
+
+
+def test_a_sweep_that_cannot_train_says_why(qtbot, show, example):
+    project = example("xor")
+    project.dataset = None
+    dialog = show(SweepDialog(project, values="0.01, 0.1", epochs=1))
+    with qtbot.waitSignal(dialog.task.failed, timeout=20000):
+        assert dialog.start()
+    assert dialog.status.text().startswith("The sweep failed: Choose a dataset first")
+    assert dialog.run_button.isEnabled() and not dialog.running
