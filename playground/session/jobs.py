@@ -33,10 +33,11 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-# imported by the forkserver once, so a job's child starts in milliseconds with the engine loaded
-# (scikit-learn's datasets, for the digits and the tables, take most of a second to import)
+# imported by the forkserver once, so a job's child starts in milliseconds with the engine loaded.
+# Not scikit-learn: it would make the forkserver's start (the first Play) seconds slower; a job on the
+# digits or a table imports it in its child (about 0.8 s).
 PRELOAD = ["playground.session.jobs", "playground.session.remote", "playground.session.compile",
-           "playground.session.teaching.jobs", "sklearn.datasets"]
+           "playground.session.teaching.jobs"]
 
 
 def readable_error(exc: BaseException) -> str:

@@ -6,5 +6,8 @@
 * :mod:`.race` — optimizers racing on toy two-parameter problems (saddle, ravine, local minimum);
 * :mod:`.gallery` — every activation and its derivative on a grid, for sliders and plots;
 * :mod:`.sweep` — one setting over a list of values: final losses and curves to compare;
+* :mod:`.gradcheck` — a project's backpropagation against finite differences, per layer;
+* :mod:`.generative` — samples, latent-grid walk and anomaly scores of an autoencoder;
+* :mod:`.jobs` — the teaching windows' slow work as jobs for a child process (:mod:`playground.session.jobs`);
 * :mod:`.text` — number formatting shared by the explanations.
 """

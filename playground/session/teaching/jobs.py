@@ -4,7 +4,8 @@ Each function runs in the child as ``function(handle, project_bytes, …)``: the
 arrives as a ``.nnpg`` file's bytes (``fileio.project_to_bytes``), the data is loaded
 in the child, progress goes out through ``handle.report`` and ``handle.cancelled``
 stops the work early. Results are plain dataclasses of host arrays. Nothing here
-imports Qt, so the child never loads it.
+imports Qt, so the child never loads it; the forkserver imports this module once
+(:data:`playground.session.jobs.PRELOAD`), so a job's child starts with all of it loaded.
 
 =====================  ==========================================  =========================
 job                    progress values                             result
@@ -21,20 +22,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from playground.model.fileio import project_from_bytes
+from playground.session.compile import build_run, load_data
+from playground.session.replay import replay as run_replay
+
+from .generative import compute
+from .gradcheck import check_project
+from .landscape import MAX_SAMPLES, landscape_of, train_with_snapshots
+from .sweep import project_with
+from .sweep import sweep as run_sweep
+
 
 def _project(raw: bytes):
-    from playground.model.fileio import project_from_bytes
-
     return project_from_bytes(raw)
 
 
 def sweep(handle, project_bytes: bytes, key: str, values: list, epochs: int, labels: list[str]):
     """One freshly trained copy of the project per value of the setting at ``key``; stops when cancelled."""
-    from playground.session.compile import build_run, load_data
-
-    from .sweep import project_with
-    from .sweep import sweep as run_sweep
-
     project = _project(project_bytes)
     dataset = load_data(project)  # once for all runs
 
@@ -48,10 +52,6 @@ def sweep(handle, project_bytes: bytes, key: str, values: list, epochs: int, lab
 
 def landscape(handle, project_bytes: bytes, epochs: int, directions: str, resolution: int):
     """Train a copy of the project (NumPy) keeping snapshots, then slice the loss around its end."""
-    from playground.session.compile import build_run
-
-    from .landscape import MAX_SAMPLES, landscape_of, train_with_snapshots
-
     project = _project(project_bytes)
     run = build_run(project, backend="numpy", epochs=epochs)
     handle.report("Training a copy of the project …")
@@ -64,21 +64,15 @@ def landscape(handle, project_bytes: bytes, epochs: int, directions: str, resolu
 
 def replay(handle, project_bytes: bytes, backend: Any = None):
     """Train the recorded run again and compare it with its recording (``session.replay.replay``)."""
-    from playground.session.replay import replay as run_replay
-
     return run_replay(_project(project_bytes), backend, progress=handle.report,
                       cancelled=lambda: handle.cancelled)
 
 
 def generative(handle, project_bytes: bytes):
     """Samples from the prior, the latent-grid walk and anomaly scores of an autoencoder."""
-    from .generative import compute
-
     return compute(_project(project_bytes), handle)
 
 
 def gradient_check(handle, project_bytes: bytes, batch_size: int):
     """Backpropagation against finite differences, per layer, in float64."""
-    from .gradcheck import check_project
-
     return check_project(_project(project_bytes), batch_size)

@@ -175,10 +175,21 @@ class _Run:
 
     def put(self, kind: str, payload: Any) -> None:
         with self.lock:
+            relay = self.relay
+            if relay is None:
+                return  # shut down: nobody listens (and the relay may be gone with its window)
             self.pending.append((kind, payload))
             first = len(self.pending) == 1
         if first:
-            self.relay.ready.emit(self)
+            try:
+                relay.ready.emit(self)
+            except RuntimeError:  # the window was deleted meanwhile
+                pass
+
+    def forget(self) -> None:
+        """Drop whatever still comes (the task was shut down)."""
+        with self.lock:
+            self.relay, self.pending = None, []
 
     def take(self) -> list[tuple[str, Any]]:
         with self.lock:
@@ -369,6 +380,7 @@ class BackgroundTask(QObject):
         run, self._run = self._run, None
         if run is None:
             return
+        run.forget()
         run.close(timeout_ms / 1000)
         self.running_changed.emit(False)
 
