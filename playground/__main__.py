@@ -6,6 +6,7 @@ import os
 import sys
 
 HEADLESS_COMMANDS = ("train", "info")
+CLI_OPTIONS = ("-h", "--help", "-V", "--version")
 BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -26,14 +27,16 @@ def limit_blas_threads() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    limit_blas_threads()
-    if argv and (argv[0] in HEADLESS_COMMANDS or argv[0] in ("-h", "--help")):
-        from playground.session.cli import run_command
+    try:
+        if argv and (argv[0] in HEADLESS_COMMANDS or argv[0] in CLI_OPTIONS):
+            limit_blas_threads()
+            from playground.session.cli import run_command
 
-        if argv[0] in ("-h", "--help"):
-            print("usage: playground [PROJECT] | playground train PROJECT … | playground info PROJECT")
-            return 0
-        return run_command(argv)
+            return run_command(argv)
+    except KeyboardInterrupt:  # Ctrl-C while the modules load: one line, no traceback
+        print("playground: interrupted (Ctrl-C)", file=sys.stderr)
+        return 130
+    limit_blas_threads()
     from playground.ui.app import run
 
     return run(argv)
