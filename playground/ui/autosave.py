@@ -3,10 +3,12 @@
 - :func:`snapshot_project` copies a project cheaply on the GUI thread (graph
   and settings copied; weight arrays shared, they are never changed in place),
   so a worker thread can write it while the student keeps editing.
-- :class:`Autosaver` writes a recovery copy (``playground.model.autosave``)
-  every minute while the document has unsaved changes. The write runs on a
-  worker thread and a timer tick is skipped while the previous write is still
-  busy, so a big project never freezes the window.
+- :class:`Autosaver` writes a recovery copy (``playground.model.autosave``) a few
+  seconds after the last edit (:meth:`Autosaver.poke`, debounced: a burst of edits is
+  one write), and every minute as a backstop while the document has unsaved changes.
+  The write runs on a worker thread; a write asked for while the previous one is busy
+  runs when it finishes, so a big project never freezes the window and no edit is
+  left out. Temporary files of autosaves that were interrupted are removed at start.
 - :func:`call_off_thread` runs a slow call (loading or saving a big project)
   on a worker thread while the GUI keeps painting, and returns its result or
   raises its exception.
@@ -31,10 +33,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from playground.model import autosave as recovery
 from playground.model.errors import ProjectFileError
-from playground.model.fileio import load_project, save_project
+from playground.model.fileio import load_project, remove_stale_temps, save_project
 from playground.model.project import Project
 
-AUTOSAVE_MS = 60_000
+AUTOSAVE_MS = 60_000  # the backstop: a write at least this often while there are unsaved changes
+DEBOUNCE_MS = 3_000  # a write this long after the last edit
 BIG_BYTES = 8 * 2**20  # projects bigger than this are read and written off the GUI thread
 
 
@@ -136,7 +139,8 @@ def pending_recoveries(recovery_dir: "str | Path") -> list[recovery.RecoveryFile
 
 
 class Autosaver(QObject):
-    """Every ``interval_ms``, write a recovery copy of the document if it has unsaved changes.
+    """Write a recovery copy of the document ``debounce_ms`` after the last edit (call :meth:`poke`
+    on every edit), and every ``interval_ms`` while it has unsaved changes.
 
     ``snapshot()`` is called on the GUI thread and returns ``(project copy,
     original path or None)`` when there is something to save, else ``None``.
@@ -148,7 +152,7 @@ class Autosaver(QObject):
 
     def __init__(self, snapshot: Callable[[], tuple[Project, str | None] | None],
                  recovery_dir: "str | Path | None" = None, interval_ms: int = AUTOSAVE_MS,
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, debounce_ms: int = DEBOUNCE_MS):
         super().__init__(parent)
         self.snapshot = snapshot
         self.recovery_dir = Path(recovery_dir) if recovery_dir is not None else default_recovery_dir()
@@ -157,27 +161,42 @@ class Autosaver(QObject):
         self._adopted: Path | None = None  # a restored copy from an earlier session
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._pending = False  # a write was asked for while one was busy
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.save_now)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(debounce_ms)
+        self.debounce.timeout.connect(self.save_now)
         self._done = _Result(self)
         self._done.result.connect(self._on_result)
+        remove_stale_temps(self.recovery_dir)  # left by autosaves of a session that was killed
 
     def start(self) -> None:
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        self.debounce.stop()
         self.wait()
+
+    def poke(self) -> None:
+        """The document changed: write a recovery copy ``debounce_ms`` after the last such call
+        (a burst of edits — a drag, typing — gives one write). Call on the GUI thread."""
+        self.debounce.start()
 
     @property
     def busy(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
     def save_now(self) -> bool:
-        """Start a background write if there are unsaved changes and no write is running."""
+        """Start a background write if there are unsaved changes and no write is running
+        (if one is, this write follows when it finishes)."""
         if self.busy:
+            self._pending = True
             return False
+        self._pending = False
         taken = self.snapshot()
         if taken is None:
             return False
@@ -207,6 +226,9 @@ class Autosaver(QObject):
                 recovery.discard_recovery(self._adopted)  # the new copy replaces the restored one
             self._adopted = None
             self.saved.emit(path)
+        if self._pending:  # edits came in during that write: write them too
+            self.wait(5.0)  # the worker emitted as its last step; it is ending
+            self.save_now()
 
     def wait(self, timeout_s: float = 30.0) -> None:
         if self._thread is not None:
@@ -214,6 +236,8 @@ class Autosaver(QObject):
 
     def discard(self) -> None:
         """Delete this document's recovery copy (after a normal save or close)."""
+        self.debounce.stop()
+        self._pending = False
         self.wait()
         with self._lock:
             for path in (self.last_path, self._adopted):
