@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import get_spec, kinds_in_group
-from .errors import ModelError, SettingsError
+from .errors import ModelError
 from .graph import Graph
 from .project import Project
 
@@ -237,17 +237,7 @@ def _apply(settings, graph: Graph, change: Change) -> None:
 
 def set_setting(settings, path: str, value: Any) -> Any:
     """Set dotted setting ``path`` (checked against its spec); return the old value."""
-    *parents, name = path.split(".")
-    owner = settings
-    for part in parents:
-        owner = getattr(owner, part)
-    try:
-        spec = type(owner).spec_of(name)
-    except (KeyError, AttributeError):
-        raise SettingsError(f"there is no setting {path!r}") from None
-    old = getattr(owner, name)
-    setattr(owner, name, spec.coerce(value, owner=path))
-    return old
+    return settings.put(path, value)
 
 
 def replace_kind(graph: Graph, node_id: str, kind: str, new_id: str | None = None,

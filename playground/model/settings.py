@@ -282,6 +282,46 @@ class TrainingSettings(_Settings):
     validation_split: float = _setting("float", 0.2, "Fraction of the data held out for validation.",
                                        minimum=0.0, maximum=1.0, exclusive_max=True)
 
+    # -- one way to read and write a setting by its dotted path ("optimizer.lr") -----------
+    def _owner(self, path: str) -> tuple[Any, str]:
+        obj = self
+        *parents, name = path.split(".")
+        try:
+            for part in parents:
+                obj = getattr(obj, part)
+            type(obj).spec_of(name)
+        except (AttributeError, KeyError):
+            raise SettingsError(f"there is no setting {path!r}") from None
+        return obj, name
+
+    def get(self, path: str) -> Any:
+        """The value of dotted setting ``path``."""
+        obj, name = self._owner(path)
+        return getattr(obj, name)
+
+    @classmethod
+    def spec_at(cls, path: str) -> ParamSpec:
+        """The ParamSpec of dotted setting ``path`` (its range, choices and help)."""
+        obj, name = cls()._owner(path)
+        return type(obj).spec_of(name)
+
+    def put(self, path: str, value: Any) -> Any:
+        """Set ``path`` to ``value`` after checking it alone and with the other settings; return the old
+        value. Raises :class:`SettingsError` naming the setting, and changes nothing, when refused."""
+        obj, name = self._owner(path)
+        try:
+            value = type(obj).spec_of(name).coerce(value, owner=path)
+        except InvalidParamError as exc:
+            raise SettingsError(str(exc)) from None
+        old = getattr(obj, name)
+        setattr(obj, name, value)
+        try:
+            self.validate()
+        except SettingsError:
+            setattr(obj, name, old)
+            raise
+        return old
+
 
 # ----------------------------------------------------------------------------
 # dataset reference

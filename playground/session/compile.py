@@ -171,8 +171,13 @@ def build_schedule(project: Project, iterations_per_epoch: int):
 
 
 def build_run(project: Project, backend: "str | Backend | None" = None, epochs: int | None = None,
-              dataset: Dataset | None = None) -> Run:
-    """Everything needed to train ``project``; raise :class:`CompileError` if it cannot train."""
+              dataset: Dataset | None = None, start_epoch: int = 0, start_iteration: int = 0) -> Run:
+    """Everything needed to train ``project``; raise :class:`CompileError` if it cannot train.
+
+    ``epochs`` is the epoch count to stop at (the settings' by default); a run that goes on
+    from trained weights passes the counters it starts from (``start_epoch``, ``start_iteration``).
+    The network starts from the seed's weights, or the project's stored initial weights; the
+    caller loads trained weights on top (:func:`load_matching_weights`)."""
     settings = project.settings
     if not isinstance(backend, Backend):
         backend = get_backend(backend or settings.backend)
@@ -194,7 +199,8 @@ def build_run(project: Project, backend: "str | Backend | None" = None, epochs: 
         epochs=epochs or settings.epochs, seed=settings.seed, schedule=build_schedule(project, per_epoch),
         early_stopping=EarlyStopping(stopping.patience, stopping.min_delta, stopping.restore_best)
         if stopping.enabled else None,
-        latent_node=latent_node_of(net) if data.task == "reconstruction" else None)
+        latent_node=latent_node_of(net) if data.task == "reconstruction" else None,
+        start_epoch=start_epoch, start_iteration=start_iteration)
     return Run(project, backend, net, loss, trainer, dataset, data, initial_weights)
 
 
@@ -207,6 +213,17 @@ def load_initial_weights(net: Network, weights: dict[str, np.ndarray]) -> None:
         reason = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         raise CompileError(f"The stored initial weights do not fit the network any more ({reason}). "
                            "Press Reset in the Training panel to start from new weights.") from None
+
+
+def load_matching_weights(net: Network, weights: dict[str, np.ndarray]) -> list[str]:
+    """Load the arrays of ``weights`` whose name and shape still fit ``net``; the rest keep the
+    network's own (freshly drawn) values. Return the layers that start fresh, in network order —
+    what a student is told after adding a layer, resizing one or switching to other data."""
+    current = net.state_dict()
+    fitting = {k: np.asarray(v) for k, v in weights.items() if k in current and np.shape(v) == np.shape(current[k])}
+    net.load_state_dict({**current, **fitting})
+    fresh = {k.split(".", 1)[0] for k in current if k not in fitting}
+    return [n for n in net.order if n in fresh]
 
 
 def summarize(project: Project, dataset: Dataset | None = None) -> list[dict[str, Any]]:

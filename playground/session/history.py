@@ -22,7 +22,8 @@ class MetricHistory:
     """Series keyed by name, each a list of ``(iteration, value)`` points.
 
     Names: ``train_loss``, ``val_loss``, ``train_<metric>``, ``val_<metric>``,
-    ``term_<penalty>``, ``grad_norm/<node>``, ``lr``.
+    ``term_<penalty>``, ``grad_norm/<node>``, ``lr``, ``epoch`` (epochs finished at each report,
+    so a reopened run knows where it stood).
     """
 
     def __init__(self):
@@ -36,10 +37,22 @@ class MetricHistory:
         x = float(report.iteration)
         self._add_scalars(report)
         self._add("lr", x, report.learning_rate)
+        self._add("epoch", x, report.epoch)
         for node, value in report.grad_norms.items():
             self._add(f"grad_norm/{node}", x, value)
         self._carry_heavy_fields(report)
         self.latest = report
+        self.version += 1
+
+    def show(self, report: Report) -> None:
+        """Make ``report`` the newest (its pictures are drawn) without adding curve points."""
+        self.latest = report
+        self.version += 1
+
+    def replace(self, other: "MetricHistory") -> None:
+        """Take over ``other``'s series in place (views keep reading this object)."""
+        self.points = other.points
+        self.latest = other.latest
         self.version += 1
 
     def _add_scalars(self, point: Report | EpochPoint) -> None:

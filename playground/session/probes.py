@@ -85,12 +85,22 @@ def evaluate(net: Network, loss, x: np.ndarray, t: np.ndarray, task: str,
 def fill_instruments(report: Report, net: Network) -> None:
     """Gradient norms, weight statistics and histograms, and one sample's activations."""
     report.grad_norms = net.grad_norms()
+    fill_weights(report, net)
+    fill_activations(report, net)
+
+
+def fill_weights(report: Report, net: Network) -> None:
+    """Weight statistics (edge colours) and histograms of the current weights."""
     report.weight_stats = net.weight_stats()
     for name, p in net.named_parameters().items():
         values = to_host(p.data)
         if p.decay and np.isfinite(values).all():  # diverged weights: the NaN message explains
             counts, edges = np.histogram(values, bins=HISTOGRAM_BINS)
             report.weight_histograms[name] = (counts, edges)
+
+
+def fill_activations(report: Report, net: Network) -> None:
+    """One sample's output of every small layer (after a forward pass), and recurrent step norms."""
     for node_id, node in net.nodes.items():
         if isinstance(node.layer, Input) or node.shape is None:
             continue

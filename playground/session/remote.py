@@ -19,8 +19,9 @@ Messages are pickled tuples over two one-way pipes:
 
 * parent → child: ``("pause",)``, ``("resume",)``, ``("step",)``, ``("stop",)``,
   ``("lr", value)``
-* child → parent: ``("report", Report)``, ``("done", Outcome)``,
-  ``("failed", text)``
+* child → parent: ``("report", Report)``, ``("state", Outcome)`` (after a pause or a
+  single step: the weights so far, so the window can save them or an edit can end the run),
+  ``("done", Outcome)``, ``("failed", text)``
 """
 
 from __future__ import annotations
@@ -42,9 +43,13 @@ class Job:
     project_bytes: bytes  # the project as a .nnpg file (fileio.project_to_bytes)
     backend: str
     dataset: Any  # the loaded Dataset, pickled (the child does not read files again)
-    initial_state: dict[str, np.ndarray]  # the parent's freshly built weights, so both runs are one
+    initial_state: dict[str, np.ndarray]  # the weights to start from (fresh, stored or trained)
     paused: bool = False
     learning_rate: float | None = None
+    optimizer_state: dict[str, Any] | None = None  # going on from trained weights: the optimizer's moments
+    start_epoch: int = 0  # … and the counters the run goes on from
+    start_iteration: int = 0
+    target_epochs: int | None = None  # the epoch count to stop at (the settings' by default)
 
 
 @dataclass
@@ -98,11 +103,27 @@ def _build_trainer(job: Job):
     from .compile import build_run
 
     project = project_from_bytes(job.project_bytes)
-    run = build_run(project, backend=job.backend, dataset=job.dataset)
+    run = build_run(project, backend=job.backend, dataset=job.dataset, epochs=job.target_epochs,
+                    start_epoch=job.start_epoch, start_iteration=job.start_iteration)
     run.net.load_state_dict(job.initial_state)
+    if job.optimizer_state is not None:
+        resume_optimizer(run.trainer.optimizer, job.optimizer_state)
     if job.learning_rate is not None:
         run.trainer.set_learning_rate(job.learning_rate)
     return run.trainer
+
+
+def resume_optimizer(optimizer, state: dict[str, Any]) -> bool:
+    """Go on with the optimizer's moments and step count where they still fit the network (same
+    optimizer, same parameters); otherwise it starts fresh. Return whether they were taken over."""
+    shapes = {p.name: tuple(p.data.shape) for p in optimizer.params}
+    saved = state.get("state") if state.get("name") == optimizer.name else None
+    fits = isinstance(saved, dict) and all(
+        name in shapes and all(np.shape(v) == shapes[name] for v in buffers.values())
+        for name, buffers in saved.items())
+    if fits:
+        optimizer.load_state_dict(state)
+    return fits
 
 
 def _train(trainer, paused: bool, commands, replies) -> None:
@@ -117,10 +138,14 @@ def _train(trainer, paused: bool, commands, replies) -> None:
             if command == "step":
                 trainer.run_batch()
                 replies.send(("report", trainer.report()))
+                if not trainer.finished:
+                    replies.send(("state", _outcome(trainer)))
             elif command == "lr":
                 trainer.set_learning_rate(float(args[0]))
             else:
                 paused = command == "pause"
+                if paused:
+                    replies.send(("state", _outcome(trainer)))
             continue
         try:
             replies.send(("report", next(steps)))

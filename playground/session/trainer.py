@@ -61,7 +61,7 @@ class Trainer:
     def __init__(self, net: Network, loss, optimizer, data: TrainData, *, batch_size: int = 32,
                  epochs: int = 10, seed: int = 0, schedule=None, report_every_s: float = 0.05,
                  early_stopping: EarlyStopping | None = None, grid_resolution: int = 50,
-                 latent_node: str | None = None):
+                 latent_node: str | None = None, start_epoch: int = 0, start_iteration: int = 0):
         self.net, self.loss, self.optimizer, self.data = net, loss, optimizer, data
         self.batch_size = max(1, min(int(batch_size), len(data.x_train)))
         self.epochs = int(epochs)
@@ -70,13 +70,14 @@ class Trainer:
         self.early_stopping = early_stopping
         self.grid_resolution = grid_resolution
         self.latent_node = latent_node
-        self.rng = np.random.default_rng(seed)
-        self.base_lr = float(optimizer.lr)
-        self.lr_scale = 1.0  # live learning-rate changes scale the schedule
+        # a run that goes on from trained weights shuffles on from a seed of its own
+        self.rng = np.random.default_rng(seed if not (start_epoch or start_iteration) else [seed, start_iteration])
+        self.base_lr = float(optimizer.lr)  # the learning-rate setting the schedule was built from
+        self.lr_scale = 1.0  # a live change of the setting scales the schedule
         self.batches_per_epoch = math.ceil(len(data.x_train) / self.batch_size)
-        self.iterations_total = self.batches_per_epoch * self.epochs
-        self.iteration = 0
-        self.epoch = 0
+        self.iteration = int(start_iteration)
+        self.epoch = int(start_epoch)
+        self.iterations_total = self.iteration + self.batches_per_epoch * max(0, self.epochs - self.epoch)
         self.stop_requested = False
         self.finished = False
         self.message = ""
@@ -101,10 +102,9 @@ class Trainer:
         self.stop_requested = True
 
     def set_learning_rate(self, lr: float) -> None:
-        """Change the learning rate live; a schedule keeps its shape, rescaled."""
-        current = self._scheduled_lr()
-        if current > 0:
-            self.lr_scale *= float(lr) / current
+        """The learning-rate setting changed live: a schedule keeps its shape, scaled to the new rate."""
+        if self.base_lr > 0:
+            self.lr_scale = float(lr) / self.base_lr
         else:
             self.base_lr, self.lr_scale = float(lr), 1.0
 
@@ -213,6 +213,18 @@ class Trainer:
         report.decision_grid = self.decision_grid()
         self._running = _Running()
         self._epoch_end, self._earlier = False, []
+        return report
+
+    def picture(self) -> Report:
+        """What the current weights do, without training a batch: the decision grid, weight
+        statistics and samples of a reopened project or of weights edited by hand."""
+        report = Report(epoch=self.epoch, iteration=self.iteration, iterations_total=self.iterations_total,
+                        learning_rate=float(self.optimizer.lr), train_loss=float("nan"))
+        self.net.train(False)
+        probes.fill_samples(report, self.net, self.data, self.latent_node, self._threshold)
+        probes.fill_weights(report, self.net)
+        probes.fill_activations(report, self.net)
+        report.decision_grid = self.decision_grid()
         return report
 
     def _running_means(self) -> tuple[float, dict[str, float], dict[str, float]]:

@@ -247,6 +247,9 @@ def _action(parent, text: str, slot=None, keys=(), icon: QIcon | None = None, ti
     shortcuts = []
     for key in keys:
         shortcuts += QKeySequence.keyBindings(key) if isinstance(key, SK) else [QKeySequence(key)]
+    # the platform's standard key may be the same as an extra one (Quit is Ctrl+Q on Linux): the same key
+    # twice on one action makes Qt call it ambiguous and do nothing
+    shortcuts = list({k.toString(): k for k in shortcuts if not k.isEmpty()}.values())
     if shortcuts:
         action.setShortcuts(shortcuts)
     if icon is not None:
@@ -299,12 +302,13 @@ def install_actions(w) -> dict[str, QAction]:
     a["copy_window_image"] = _action(w, "Copy image of the &window",
                                      lambda: w.exporter.copy(w, "the window", with_svg=False),
                                      tip="The whole window at 2× to paste into slides")
-    t = w.training
-    a["play"] = _action(w, "&Play", t.play, ["F5"])
-    a["pause"] = _action(w, "P&ause", t.pause, ["F6"])
-    a["step"] = _action(w, "&Step One Batch", t.step, ["F7"])
-    a["stop"] = _action(w, "S&top", t.stop, ["Shift+F5"])
-    a["reset_training"] = _action(w, "&Reset Weights", t.reset, [])
+    c = w.controller
+    a["play"] = _action(w, "&Play", c.play, ["F5"])
+    a["pause"] = _action(w, "P&ause", c.pause, ["F6"])
+    a["step"] = _action(w, "&Step One Batch", c.step, ["F7"])
+    a["stop"] = _action(w, "S&top", c.stop, ["Shift+F5"])
+    a["reset_training"] = _action(w, "&Reset to the Same Initial Weights", c.reset, [])
+    a["reset_new_weights"] = _action(w, "Reset with &New Initial Weights", lambda: c.reset(new_weights=True), [])
     for name in ("play", "pause", "step", "stop"):
         a[name].setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
@@ -345,7 +349,7 @@ def install_actions(w) -> dict[str, QAction]:
     train_menu = bar.addMenu("&Training")
     train_menu.addActions([a[n] for n in ("play", "pause", "step", "stop")])
     train_menu.addSeparator()
-    train_menu.addAction(a["reset_training"])
+    train_menu.addActions([a["reset_training"], a["reset_new_weights"]])
 
     from .teach_menu import install_teach_menu
 

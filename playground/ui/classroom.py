@@ -131,7 +131,7 @@ class ClassroomMode:
             self.window.show_error(f"Cannot lock the project: {exc}")
             return
         project = self.window.project
-        project.student_editable, project.hidden_controls = locks, hidden
+        self.window.document.set_locks(locks, hidden)
         self.last_choice = (project.student_editable, project.hidden_controls)
         self.window.mark_modified()
         self.apply()
@@ -156,7 +156,7 @@ class ClassroomMode:
     def unlock(self) -> None:
         project = self.window.project
         self.last_choice = (project.student_editable, list(project.hidden_controls))
-        project.student_editable, project.hidden_controls = None, []
+        self.window.document.set_locks(None, [])
         self.window.mark_modified()
         self.apply()
         self.window.show_status("Unlocked: every setting and control is available again.")
@@ -178,10 +178,7 @@ class ClassroomMode:
         w, project = self.window, self.window.project
         rule = project.may_change if project.student_editable is not None else None
         w.settings_panel.set_locks(rule, hide_locked=project.hides("locked_settings"))
-        if not w.training.busy:  # while training, the canvas stays under the training lock
-            reason = self.canvas_reason()
-            w.canvas.set_locked(bool(reason), reason)
-            w.inspector.set_locked(bool(reason), reason)
+        w.update_canvas_lock()
         _lock_widget(w.palette_panel, project.may_change("graph"), CANVAS_REASON)
         painter = getattr(getattr(getattr(w, "slide_exports", None), "painted", None), "painter", None)
         for widget in (w.dataset_panel.combo, w.dataset_panel.form_host, painter):

@@ -1,7 +1,8 @@
 """The dataset panel: pick a dataset from the registry, set its options, see it before training.
 
-The choice is stored in the project as a :class:`~playground.model.settings.DatasetRef`
-(name + options) through an undoable :class:`SetDataset` command (in :mod:`.settings_panel`). Loading runs
+The choice is the document's :class:`~playground.model.settings.DatasetRef` (name +
+options), changed through :meth:`playground.ui.edits.Edits.set_dataset` (one undo step);
+the panel follows the document's ``dataset_changed`` and ``replaced`` events. Loading runs
 on a worker thread (scikit-learn imports and 28×28 generators take a moment);
 a newer request makes an older result stale, so the preview always matches the
 options shown. When a dataset has loaded, :attr:`DatasetPanel.dataset_loaded`
@@ -19,7 +20,6 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
@@ -32,7 +32,6 @@ from .editors import Editor, make_editor
 from .scrolling import fill_with_scroll
 from .plots.colors import class_colors, diverging_rgba
 from .plots.images import as_images, mosaic, to_rgba
-from .settings_panel import SetDataset
 
 PREVIEW_POINTS = 600
 PREVIEW_IMAGES = 24
@@ -212,10 +211,9 @@ class DatasetPanel(QWidget):
     message = Signal(str)
     form_built = Signal(object, dict)  # dataset name (or None) and its options, after the form shows them
 
-    def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(self, document, edits, parent: QWidget | None = None):
         super().__init__(parent)
-        self.undo_stack = undo_stack
-        self.project = None
+        self.document, self.edits = document, edits
         self.dataset = None  # the last loaded Dataset
         self.editors: dict[str, Editor] = {}
         self._request = 0
@@ -261,12 +259,25 @@ class DatasetPanel(QWidget):
         scroll = fill_with_scroll(self, content)  # a short dock scrolls instead of squeezing the preview
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-    # -- binding -------------------------------------------------------------
-    def set_project(self, project) -> None:
-        self.project = project
-        self.refresh()
+        document.replaced.connect(self.refresh)
+        document.dataset_changed.connect(self._on_dataset_changed)
 
-    def refresh(self) -> None:
+    # -- binding -------------------------------------------------------------
+    @property
+    def project(self):
+        return self.document.project
+
+    def _on_dataset_changed(self, ref) -> None:
+        """Undo, redo or an edit here: the form is rebuilt only when it shows something else."""
+        name, options = self._chosen()
+        shown = self.combo.currentData() == name and all(
+            e.value() == options.get(n, e.value()) for n, e in self.editors.items())
+        if shown:
+            self.load()
+        else:
+            self.refresh()
+
+    def refresh(self, *_args) -> None:
         """Show the project's dataset (after undo/redo or opening a file) and load it."""
         name, options = self._chosen()
         self.combo.blockSignals(True)
@@ -327,15 +338,8 @@ class DatasetPanel(QWidget):
         self._push(self.current_ref())
 
     def _push(self, ref: DatasetRef | None) -> None:
-        if self.project is None:
-            return
-        command = SetDataset(self.project, ref, notify=self._after_undo_redo)
-        command.apply_first()
-        self.undo_stack.push(command)
-        self.load()
-
-    def _after_undo_redo(self) -> None:
-        QTimer.singleShot(0, self.refresh)  # after the undo stack has finished its work
+        if not self.edits.set_dataset(ref):
+            self.refresh()  # refused (a classroom lock): show the document's choice again
 
     # -- loading ------------------------------------------------------------------
     def load(self) -> None:

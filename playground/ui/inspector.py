@@ -6,33 +6,31 @@ the spec's range, combo boxes for activations/initializers/padding, check
 boxes; the help text is the tooltip. A short description, the output shape and
 the parameter count sit above the form.
 
-Edits do not touch the graph: they call ``set_param(node_id, name, value)``,
-which the window points at the canvas (an undoable ``SetParam`` command that
-is refused while training runs). When the graph changes by other means (undo,
-redo), the editors follow its ``param_changed`` signal.
+Edits do not touch the graph: they call the canvas scene's ``set_param(node_id, name,
+value)`` (an undoable ``SetParam`` command that is refused while training runs). When the
+graph changes by other means (undo, redo), the editors follow its ``param_changed`` signal.
 
-A layer with learned parameters also gets "Freeze this layer" (transfer learning):
-the box changes the project's ``settings.hooks.frozen`` through :class:`SetFrozen`,
-a training-settings command on the window's undo stack (:meth:`bind_settings`),
-so one tick is one undo step. It is greyed out while training runs or when a
-classroom lock keeps students from changing ``hooks.frozen``.
+A layer with learned parameters also gets "Freeze this layer" (transfer learning): the box
+changes the document's frozen layers through :meth:`playground.ui.edits.Edits.set_frozen`
+(one tick, one undo step) and follows the document's ``frozen_changed``. It is greyed out
+while training runs (not paused) or when a classroom lock keeps students from changing
+``hooks.frozen``.
 """
 
 from __future__ import annotations
 
-import copy
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout,
                                QWidget)
 
 from playground.model.catalog import get_spec
-from playground.model.errors import ModelError, SettingsError
+from playground.model.errors import ModelError
 
 from .editors import Editor, make_editor, same_value
+from .edits import LOCKED_TIP
 from .scrolling import fill_with_scroll
-from .settings_panel import LOCKED_TIP, SetSetting
 
 
 # settings that only matter for some values of another one (kept in the model, hidden here)
@@ -45,36 +43,7 @@ FROZEN_PATH = "hooks.frozen"
 FREEZE_TEXT = "Freeze this layer (its weights do not train)"
 FREEZE_HELP = ("Transfer learning: keep what an earlier training learned here and train only the layers "
                "after it.")
-FREEZE_BUSY_TIP = "Training is running — stop it to freeze or unfreeze a layer"
-
-
-# ----------------------------------------------------------------------------
-# freezing a layer: a training-settings change
-# ----------------------------------------------------------------------------
-class SetFrozen(SetSetting):
-    """Freeze or unfreeze one layer (``settings.hooks.frozen``): one undo step, never merged
-    with the next tick (ticking two layers and pressing Ctrl+Z unfreezes only the second)."""
-
-    def __init__(self, settings, node_id: str, frozen: bool, notify: Callable[[str], None] | None = None):
-        ids = [n for n in settings.hooks.frozen if n != node_id] + ([node_id] if frozen else [])
-        super().__init__(settings, FROZEN_PATH, ids, notify)
-        self.setText(f"{'Freeze' if frozen else 'Unfreeze'} {node_id}")
-
-    def id(self) -> int:
-        return -1  # no merging
-
-    def apply_first(self) -> None:
-        """Apply before pushing; raises :class:`SettingsError` when the list is refused."""
-        trial = copy.deepcopy(self.settings.hooks)
-        trial.frozen = list(self.new)
-        trial.validate()
-        self.old, self.new = list(self.settings.hooks.frozen), list(trial.frozen)
-        self.settings.hooks.frozen = list(self.new)
-        self._applied_once = True
-        self._notify()
-
-    def _set(self, value: Any) -> None:
-        super()._set(list(value))  # the command keeps its own copy
+FREEZE_BUSY_TIP = "Training is running — pause it to freeze or unfreeze a layer"
 
 
 class _ClickLabel(QLabel):
@@ -114,17 +83,14 @@ class InspectorWidget(QWidget):
 
     message = Signal(str)  # a refused value, in plain words
 
-    def __init__(self, set_param: Callable[[str, str, Any], bool] | None = None, parent: QWidget | None = None):
+    def __init__(self, document, edits, run, scene, parent: QWidget | None = None):
         super().__init__(parent)
-        self.set_param = set_param
-        self.info_for: Callable[[str], Any] | None = None  # node id → canvas NodeInfo
+        self.document, self.edits, self.run = document, edits, run
+        self.scene = scene  # the canvas scene: undoable set_param, and each card's shape and parameter count
         self.graph = None
         self.node_id: str | None = None
         self.editors: dict[str, Editor] = {}
         self._locked_reason = ""
-        self.project_of: Callable[[], Any] | None = None  # the window's open project (bind_settings)
-        self.undo_stack = None
-        self.training_busy: Callable[[], bool] = lambda: False
 
         self.title = QLabel()
         font = self.title.font()
@@ -156,9 +122,19 @@ class InspectorWidget(QWidget):
             column.addWidget(w)
         column.addStretch(1)
         fill_with_scroll(self, content)
-        self.show_node(None)
+        document.replaced.connect(self._on_replaced)
+        document.frozen_changed.connect(self.refresh_frozen)
+        document.locks_changed.connect(self.refresh_frozen)
+        run.state_changed.connect(self.refresh_frozen)
+        self._on_replaced()
 
     # -- the model ------------------------------------------------------------
+    def info_for(self, node_id: str):
+        return self.scene.infos.get(node_id)
+
+    def _on_replaced(self, *_args) -> None:
+        self.set_graph(self.document.graph)
+
     def set_graph(self, graph) -> None:
         if self.graph is not None:
             self.graph.param_changed.disconnect(self._on_param_changed)
@@ -170,14 +146,6 @@ class InspectorWidget(QWidget):
             graph.node_removed.connect(self._on_node_removed)
             graph.changed.connect(self.refresh_details)
         self.show_node(None)
-
-    def bind_settings(self, project_of: Callable[[], Any], undo_stack,
-                      training_busy: Callable[[], bool] | None = None) -> None:
-        """Where "Freeze this layer" writes: the open project's settings, through ``undo_stack``."""
-        self.project_of, self.undo_stack = project_of, undo_stack
-        if training_busy is not None:
-            self.training_busy = training_busy
-        self.refresh_frozen()
 
     def show_selection(self, node_ids: list[str]) -> None:
         """Follow the canvas selection: one node is shown; none or several clear the view."""
@@ -222,7 +190,7 @@ class InspectorWidget(QWidget):
 
     def refresh_details(self) -> None:
         """Output shape, parameter count and the node's problem, from the canvas's shape inference."""
-        if self.node_id is None or self.info_for is None:
+        if self.node_id is None:
             self.details.setText("")
             return
         self.refresh_frozen()
@@ -241,7 +209,7 @@ class InspectorWidget(QWidget):
 
     # -- edits ------------------------------------------------------------------
     def _commit(self, name: str, value: Any) -> None:
-        if self.node_id is None or self.set_param is None:
+        if self.node_id is None:
             return
         node_id = self.node_id
         if isinstance(value, str) and self.editors[name].spec.type == "shape":
@@ -249,7 +217,7 @@ class InspectorWidget(QWidget):
             self._show_model_value(name)
             return
         try:
-            ok = self.set_param(node_id, name, value)
+            ok = self.scene.set_param(node_id, name, value)
         except ModelError as exc:  # a setter that raises instead of reporting
             self.message.emit(str(exc))
             ok = False
@@ -295,24 +263,22 @@ class InspectorWidget(QWidget):
 
     # -- freezing (transfer learning) ------------------------------------------------
     def _project(self):
-        return self.project_of() if self.project_of is not None else None
+        return self.document.project
 
     def _has_parameters(self, node_id: str) -> bool:
-        info = self.info_for(node_id) if self.info_for is not None else None
+        info = self.info_for(node_id)
         return bool(info is not None and (info.params or 0) > 0)
 
     def freeze_refusal(self) -> str:
         """Why the freeze box cannot be changed now (empty when it can)."""
         project = self._project()
-        if project is None or self.undo_stack is None:
-            return "Freezing needs an open project"
-        if self.training_busy():
+        if self.run.running:
             return FREEZE_BUSY_TIP
         if not project.may_change(FROZEN_PATH):
             return LOCKED_TIP
         return ""
 
-    def refresh_frozen(self) -> None:
+    def refresh_frozen(self, *_args) -> None:
         """Show the box for layers with learned parameters (or already frozen), ticked when frozen."""
         project = self._project()
         frozen = project is not None and self.node_id is not None and self.node_id in project.settings.hooks.frozen
@@ -345,13 +311,6 @@ class InspectorWidget(QWidget):
             self.message.emit(f"Frozen layers: {refusal[0].lower()}{refusal[1:]}")
             self.refresh_frozen()
             return False
-        command = SetFrozen(project.settings, node_id, frozen)
-        try:
-            command.apply_first()
-        except SettingsError as exc:
-            self.message.emit(str(exc))
-            self.refresh_frozen()
-            return False
-        self.undo_stack.push(command)
+        done = self.edits.set_frozen(node_id, frozen)
         self.refresh_frozen()
-        return True
+        return done

@@ -1,27 +1,36 @@
-"""The main window: the canvas in the middle, dockable panels around it, menus, status bar.
+"""The main window: the composition root. It creates the models and the views and connects them.
 
-One document at a time: a :class:`~playground.model.project.Project`, the file
-it came from and one ``QUndoStack`` for every edit (graph, settings, dataset).
-The title is ``name — Network Playground`` with ``*`` while the stack is not
-clean; closing with unsaved changes asks. The panel layout is remembered in
-QSettings. Panels talk to each other only through this window.
+Models (no Qt): the :class:`~playground.model.document.Document` (the open project, with
+events) and the :class:`~playground.session.run_state.RunModel` (state, counters, curves
+of its run). The :class:`TrainingController` is the only writer of the run and of the
+trained results; :class:`~playground.ui.edits.Edits` is the one way the window changes a
+setting, the dataset, the frozen layers or a weight (undoable). Every panel, plot,
+canvas decoration, banner and the title render from the two models and subscribe to
+their events; none keeps a copy. Panels get the models in their constructor and never
+reach into each other's widgets.
+
+The title is ``name — Network Playground`` with ``*`` while the undo stack is not clean
+(or a run changed the weights since the last save); closing with unsaved changes asks.
+The panel layout is remembered in QSettings.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
+import shiboken6
+from psygnal import SignalInstance
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
+from playground.model.document import Document
 from playground.model.errors import ProjectFileError
 from playground.model.fileio import EXTENSION
 from playground.model.project import Project
 from playground.model.settings import DatasetRef
-from playground.session.history import MetricHistory
+from playground.session.run_state import RunData, RunModel
 
 from . import export, theme
 from .actions import Exporter, install_actions, refresh_icons
@@ -29,17 +38,19 @@ from .autosave import Autosaver, ask_to_restore, read_project, snapshot_project,
 from .canvas import CanvasView
 from .canvas.weight_editor import WeightEditing
 from .classroom import ClassroomMode
+from .code_export import CodeExports
 from .dataset_panel import DatasetPanel, canvas_shapes
+from .edits import Edits
 from .inspector import InspectorWidget
 from .palette import PaletteWidget
-from .code_export import CodeExports
 from .plots import PlotRefresher
 from .plots_panel import PlotsPanel
 from .presets_menu import PresetsMenu
 from .recent import RecentFiles
 from .settings_panel import SettingsPanel
 from .status import StatusInfo
-from .training_panel import LOCK_REASON, MessageBanner, TrainingPanel
+from .training_controller import TrainingController
+from .training_panel import MessageBanner, TrainingPanel
 from .window_exports import SlideExports
 
 APP_TITLE = "Network Playground"
@@ -47,24 +58,8 @@ LAYOUT_VERSION = 1
 FILE_FILTER = f"Network Playground project (*{EXTENSION})"
 CANVAS_INTERVAL_MS = 80  # the unit heatmaps and edge colours follow training at most ~12 times a second
 CANVAS_SHARE = 6  # … and at most every 6× what one update costs (the paint that follows costs about as much)
-STALE_SIGNALS = ("node_added", "node_removed", "param_changed", "edge_added", "edge_removed")
-
-
-def initial_weights_key(project: Project) -> str:
-    """What a project's initial weights depend on — the layers and their wiring (not where they
-    sit on the canvas), the seed and the data — as text to compare."""
-    graph = project.graph.to_dict()
-    nodes = [{k: v for k, v in node.items() if k not in ("x", "y")} for node in graph["nodes"]]
-    dataset = project.dataset.to_dict() if project.dataset is not None else None
-    return json.dumps([nodes, graph["edges"], project.settings.seed, dataset], sort_keys=True, default=str)
-
-
-def training_snapshot(project: Project) -> Project:
-    """The copy Play compiles; a frozen layer deleted since it was frozen is left out of it (the
-    live project keeps the id, so undoing the delete brings the layer back frozen)."""
-    copy = snapshot_project(project)
-    copy.drop_stale_references()
-    return copy
+TRAINING_LOCK = "Training is running — the network cannot change now"
+STOP_AND_EDIT = "Stop and edit"
 
 
 def new_project() -> Project:
@@ -75,15 +70,29 @@ def new_project() -> Project:
     return project
 
 
+def dataset_run_data(dataset) -> RunData | None:
+    """What the plots draw of a loaded dataset before any run: its points and class names."""
+    if dataset is None:
+        return None
+    plane = bool(dataset.is_plane)
+    return RunData(task=dataset.task, plane=plane, images=dataset.x.ndim == 4,
+                   x_train=dataset.x[:, :2] if plane else None, y_train=dataset.y if plane else None,
+                   class_names=[str(n) for n in (getattr(dataset, "class_names", None) or ())])
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, recovery_dir=None, autosave_ms: int = 60_000):
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
         self.undo_stack = QUndoStack(self)
-        self.project: Project = new_project()
+        self.document = Document(new_project())
+        self.run = RunModel()
         self.path: str | None = None
+        self._marked = False  # changed by something that is not on the undo stack (locks, kept runs)
         self.recent = RecentFiles(self.settings, self)
-        self.canvas = CanvasView(self.project.graph, self.undo_stack)
+        self.edits = Edits(self.document, self.undo_stack, self)
+        self.controller = TrainingController(self.document, self.run, self)
+        self.canvas = CanvasView(self.document.graph, self.undo_stack)
         self.banner = MessageBanner()
         central = QWidget()
         column = QVBoxLayout(central)
@@ -96,7 +105,7 @@ class MainWindow(QMainWindow):
         self.exporter = Exporter(self)
         self.slide_exports = SlideExports(self)  # slides, training animation, the point painter
         self.code_exports = CodeExports(self)  # File ▸ Export ▸ PyTorch / NumPy script
-        self.weight_editing = WeightEditing(self.canvas, lambda: self.project, self.training, self)
+        self.weight_editing = WeightEditing(self.canvas, self.document, self.edits, self.run, self)
         self.menu_actions = install_actions(self)
         self.menu_actions.update(self.code_exports.actions)
         self.presets = PresetsMenu(self)  # Teach ▸ Presets and the note on what to watch
@@ -104,48 +113,43 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self.autosaver = Autosaver(self._autosave_snapshot, recovery_dir, autosave_ms, self)
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.undo_stack.cleanChanged.connect(self.update_title)
-        self.undo_stack.indexChanged.connect(lambda _index: self.training.refresh_lr())
-        self.undo_stack.indexChanged.connect(lambda _index: self._forget_stale_initial_weights())
-        self.undo_stack.indexChanged.connect(lambda _index: self._show_frozen())
+        self._connect_models()
         self.menu_actions["dark_theme"].setChecked(theme.current_theme().is_dark)
         self.resize(1600, 1000)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.restore_layout()
-        self.set_project(self.project, None)
+        self.set_project(self.document.project, None)
         self.autosaver.start()
+
+    @property
+    def project(self) -> Project:
+        return self.document.project
+
+    @property
+    def training(self) -> TrainingPanel:
+        return self.training_panel
 
     # ------------------------------------------------------------------ panels
     def _make_panels(self) -> None:
+        doc, run, scene = self.document, self.run, self.canvas.canvas_scene
         self.palette_panel = PaletteWidget()
         self.palette_panel.add_requested.connect(self.canvas.add_layer_at_center)
-        self.inspector = InspectorWidget(set_param=self.canvas.canvas_scene.set_param)
-        self.inspector.info_for = lambda node_id: self.canvas.canvas_scene.infos.get(node_id)
+        self.inspector = InspectorWidget(doc, self.edits, run, scene)
         self.canvas.selection_changed.connect(self.inspector.show_selection)
-        self.inspector.bind_settings(lambda: self.project, self.undo_stack, lambda: self.training.busy)
-        self.settings_panel = SettingsPanel(self.undo_stack)
-        self.settings_panel.set_param = self.canvas.canvas_scene.set_param
-        self.dataset_panel = DatasetPanel(self.undo_stack)
+        self.settings_panel = SettingsPanel(doc, self.edits, scene)
+        self.dataset_panel = DatasetPanel(doc, self.edits)
         self.dataset_panel.dataset_loaded.connect(self._on_dataset_loaded)
-        self.training = TrainingPanel()
-        self.training.snapshot = training_snapshot
-        self.training.commit_lr = lambda lr: self.settings_panel.commit("optimizer.lr", lr)
-        self.plots = PlotsPanel()
-        self.refresher = PlotRefresher(self.training.controller.history, self.plots.plots(), parent=self)
+        self.training_panel = TrainingPanel(doc, run, self.controller, self.edits)
+        self.plots = PlotsPanel(run)
+        self.refresher = PlotRefresher(run.history, self.plots.plots(), parent=self)
         self.refresher.start()
         self._pending_report = None
         self._canvas_timer = QTimer(self, singleShot=True, interval=CANVAS_INTERVAL_MS)
         self._canvas_timer.timeout.connect(self._show_report_on_canvas)
-        for source in (self.canvas, self.inspector, self.settings_panel, self.dataset_panel):
+        for source in (self.canvas, self.inspector, self.dataset_panel, self.edits):
             source.message.connect(self.show_status)
-        self.training.status.connect(self.show_status)
-        self.training.error.connect(self.show_error)
-        self.training.busy_changed.connect(self._on_busy)
-        self.training.state_changed.connect(self._on_training_state)
-        self.training.run_started.connect(self._on_run_started)
-        self.training.run_finished.connect(self._on_run_finished)
-        self.training.report.connect(self._on_report)
-        self.training.results_cleared.connect(self._on_results_cleared)
+        self.controller.status.connect(self.show_status)
+        self.canvas.stop_requested.connect(self.controller.stop)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         area = Qt.DockWidgetArea
@@ -153,7 +157,7 @@ class MainWindow(QMainWindow):
         for name, title, widget, where in (
                 ("palette", "Layers", self.palette_panel, area.LeftDockWidgetArea),
                 ("dataset", "Dataset", self.dataset_panel, area.LeftDockWidgetArea),
-                ("training", "Training", self.training, area.RightDockWidgetArea),
+                ("training", "Training", self.training_panel, area.RightDockWidgetArea),
                 ("inspector", "Inspector", self.inspector, area.RightDockWidgetArea),
                 ("settings", "Training settings", self.settings_panel, area.RightDockWidgetArea),
                 ("plots", "Plots", self.plots, area.BottomDockWidgetArea)):
@@ -170,8 +174,21 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["palette"], self.docks["dataset"]], [520, 420], Qt.Orientation.Vertical)
 
     def _make_status_bar(self) -> None:
-        self.status_info = StatusInfo(self.training)
+        self.status_info = StatusInfo(self.run)
         self.status_info.add_to(self.statusBar())
+
+    def _connect_models(self) -> None:
+        """Every view that the window itself draws (title, banner, canvas pictures, locks) follows the models."""
+        doc, run = self.document, self.run
+        self.undo_stack.cleanChanged.connect(self.update_title)
+        doc.changed.connect(self._on_document_changed)
+        doc.replaced.connect(self._on_replaced)
+        doc.results_changed.connect(self._on_results_changed)
+        doc.frozen_changed.connect(self.canvas.canvas_scene.set_frozen)  # frozen cards are marked
+        run.state_changed.connect(self._on_run_state)
+        run.reported.connect(self._on_report)
+        run.cleared.connect(self._clear_trained_pictures)
+        run.message_changed.connect(self._on_run_message)
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -183,43 +200,34 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ document
     def set_project(self, project: Project, path: str | None) -> None:
-        self.training.forget_run()
-        if getattr(self, "_graph", None) is not None:
-            self._graph.changed.disconnect(self._on_graph_changed)
-            for name in STALE_SIGNALS:
-                getattr(self._graph, name).disconnect(self._clear_trained_pictures)
-        self.project, self.path, self._graph = project, path, project.graph
-        self._initial_weights_key = initial_weights_key(project)
-        for name in STALE_SIGNALS:  # a changed network makes the unit maps and edge colours stale
-            getattr(project.graph, name).connect(self._clear_trained_pictures)
+        """Open ``project``: every view follows the document's ``replaced`` event."""
+        self.path = path
         self.undo_stack.clear()
+        self._marked = False
+        self.document.replace(project)
+
+    def _on_replaced(self, project: Project) -> None:
         self.canvas.set_graph(project.graph)
-        self.inspector.set_graph(project.graph)
-        self._show_frozen()
-        project.graph.changed.connect(self._on_graph_changed)
-        self.settings_panel.set_project(project)
-        self.dataset_panel.set_project(project)
-        self.training.set_project(project)
+        self.canvas.canvas_scene.set_frozen(project.settings.hooks.frozen)
         self.canvas.clear_unit_maps()
-        self.refresher.set_history(MetricHistory.from_dict(project.history) if project.history
-                                   else self.training.controller.history)
         self.banner.hide()
-        self._on_graph_changed()
+        self._on_document_changed()
         self.classroom.apply()
         self.update_title()
         self.teach.project_changed()
 
-    def update_title(self) -> None:
+    def update_title(self, *_args) -> None:
         name = Path(self.path).name if self.path else (self.project.title or "Untitled")
         self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
-        self.setWindowModified(not self.undo_stack.isClean())
+        self.setWindowModified(self.modified)
 
     @property
     def modified(self) -> bool:
-        return not self.undo_stack.isClean()
+        return not self.undo_stack.isClean() or self._marked or self.document.results_unsaved
 
     def mark_modified(self) -> None:
-        self.undo_stack.resetClean()
+        self._marked = True
+        self.update_title()
 
     def maybe_save(self) -> bool:
         """``True`` if it is fine to drop the current document (saved, discarded); ``False`` to cancel."""
@@ -277,7 +285,6 @@ class MainWindow(QMainWindow):
         return self.save_to(path)
 
     def save_to(self, path: str) -> bool:
-        self.project.drop_stale_references()
         copy = self._snapshot()
         try:
             copy.thumbnail = export.png_bytes(self.canvas.viewport(), scale=0.5)
@@ -289,6 +296,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot save project", str(exc))
             return False
         self.path = str(path)
+        self._marked = self.document.results_unsaved = False
         self.undo_stack.setClean()
         self.autosaver.discard()
         self.recent.add(path)
@@ -303,8 +311,11 @@ class MainWindow(QMainWindow):
         return self._snapshot(), self.path
 
     def _snapshot(self) -> Project:
-        """An independent copy to save; the kept runs (immutable) travel along."""
+        """An independent copy to save: the project with its run's curves as they are now; a frozen
+        layer deleted since it was frozen is left out; the kept runs (immutable) travel along."""
         copy = snapshot_project(self.project)
+        copy.drop_stale_references()
+        copy.history = self.run.history.to_dict() if self.run.history.points else copy.history
         copy.kept_runs = list(self.project.kept_runs)
         return copy
 
@@ -319,28 +330,29 @@ class MainWindow(QMainWindow):
         self.mark_modified()
         return True
 
-    # ------------------------------------------------------------------ model and data follow-up
-    def _on_graph_changed(self) -> None:
-        self._forget_stale_initial_weights()
+    # ------------------------------------------------------------------ models → window
+    def _on_document_changed(self) -> None:
+        """Any edit: shapes, parameter count, and an error banner that no longer applies goes."""
         self._sync_dataset_shapes()
         self.status_info.show_params(self.project.graph, self.canvas.canvas_scene.infos)
+        if self.run.error and not self.run.busy:
+            self.run.set_message("")
 
-    def _show_frozen(self) -> None:
-        """Frozen layers (transfer learning) marked on their cards; the inspector's box follows."""
-        self.canvas.canvas_scene.set_frozen(self.project.settings.hooks.frozen)
-        self.inspector.refresh_frozen()
+    def _on_results_changed(self) -> None:
+        self.update_title()  # a run stored weights, Reset dropped them (a weight edit is on the undo stack)
+        if self.run.busy:
+            return
+        if self.project.trained:
+            self.controller.show_current_weights()  # edited by hand, a finished run: picture them
+        else:
+            self._clear_trained_pictures()
 
     def _on_dataset_loaded(self, dataset) -> None:
-        ref = self.project.dataset.to_dict() if self.project.dataset is not None else None
-        if ref != getattr(self, "_dataset_ref", None) and not self.training.busy:
-            self._clear_trained_pictures()  # other data: the unit maps no longer show it
-        self._dataset, self._dataset_ref = dataset, ref
+        self._dataset = dataset
         self._sync_dataset_shapes()
-        task = getattr(dataset, "task", None)
-        images = dataset is not None and dataset.x.ndim == 4
-        self.plots.show_for(task, bool(dataset is not None and dataset.is_plane), images)
-        if dataset is not None and dataset.is_plane and not self.training.busy:
-            self.plots.boundary.set_points(dataset.x[:, :2], dataset.y)
+        if not self.run.busy:
+            self.run.set_data(dataset_run_data(dataset))
+            self.controller.show_current_weights()
 
     def _sync_dataset_shapes(self) -> None:
         shapes, target = canvas_shapes(getattr(self, "_dataset", None), self.project)
@@ -350,37 +362,38 @@ class MainWindow(QMainWindow):
             self.inspector.refresh_details()
             self.status_info.show_params(self.project.graph, self.canvas.canvas_scene.infos)
 
-    # ------------------------------------------------------------------ training
-    def _on_busy(self, busy: bool) -> None:
-        reason = LOCK_REASON if busy else self.classroom.canvas_reason()  # a classroom lock outlives training
-        self.canvas.set_locked(bool(reason), reason)
-        self.inspector.set_locked(bool(reason), reason)
-
-    def _on_training_state(self, state: str) -> None:
-        self.status_info.show_state(state)
-        if state == "idle":  # reset: the trained pictures on the canvas go too
-            self._clear_trained_pictures()
-        t = self.training
-        for name, button in (("play", t.play_button), ("pause", t.pause_button), ("step", t.step_button),
-                             ("stop", t.stop_button), ("reset_training", t.reset_button)):
+    def _on_run_state(self, state: str) -> None:
+        self.update_canvas_lock()
+        for name, button in (("play", self.training_panel.play_button), ("pause", self.training_panel.pause_button),
+                             ("step", self.training_panel.step_button), ("stop", self.training_panel.stop_button),
+                             ("reset_training", self.training_panel.reset_button)):
             self.menu_actions[name].setEnabled(button.isEnabled())
 
+    def update_canvas_lock(self) -> None:
+        """One rule: a classroom lock refuses every edit; a running training refuses structural edits
+        (cards can still move) and offers to stop; paused or stopped, the network may change."""
+        classroom = self.classroom.canvas_reason()
+        if classroom:
+            self.canvas.set_locked(True, classroom)
+        elif self.run.running:
+            self.canvas.set_locked(True, TRAINING_LOCK, allow_moves=True, stop_text=STOP_AND_EDIT)
+        else:
+            self.canvas.set_locked(False)
+        reason = classroom or (TRAINING_LOCK if self.run.running else "")
+        self.inspector.set_locked(bool(reason), reason)
+
+    def _on_run_message(self, text: str, error: bool) -> None:
+        if error and text:
+            self.show_error(text)
+        else:
+            self.banner.hide()
+            if text:
+                self.show_status(text)
+
     def _clear_trained_pictures(self, *_args) -> None:
+        self._pending_report = None  # a picture still waiting for the canvas timer is of weights now gone
         self.canvas.clear_unit_maps()
         self.canvas.clear_weights()
-
-    def _on_run_started(self, run) -> None:
-        self.banner.hide()
-        self.refresher.set_history(self.training.controller.history)
-        self.status_info.show_backend(run.backend)
-        data = run.data
-        if data.grid_extent is not None:
-            self.plots.boundary.set_points(data.x_train[:, :2], data.y_train, data.x_val[:, :2], data.y_val)
-        names = list(getattr(run.dataset, "class_names", ()) or ())
-        for plot in (self.plots.boundary, self.plots.confusion, self.plots.latent):
-            setter = getattr(plot, "set_class_names", None)
-            if setter is not None and names:
-                setter(names)
 
     def _on_report(self, report) -> None:
         """Cheap work only: keep the newest report; the canvas pictures follow at most ~12 times a second."""
@@ -390,7 +403,7 @@ class MainWindow(QMainWindow):
 
     def _show_report_on_canvas(self) -> None:
         report, self._pending_report = self._pending_report, None
-        if report is None or self.training.state == "idle":  # nothing new, or reset meanwhile
+        if report is None or not shiboken6.isValid(self.canvas):
             return
         started = time.perf_counter()
         if report.decision_grid is not None:
@@ -400,28 +413,6 @@ class MainWindow(QMainWindow):
         # big networks cost more to picture: keep the canvas to a small share of the window's time
         cost_ms = (time.perf_counter() - started) * 1000
         self._canvas_timer.setInterval(max(CANVAS_INTERVAL_MS, round(CANVAS_SHARE * cost_ms)))
-
-    def _on_results_cleared(self) -> None:
-        self.refresher.set_history(self.training.controller.history)
-        if self.project.trained or self.project.history:
-            self.project.clear_results()
-            self.mark_modified()
-
-    def _on_run_finished(self, run) -> None:
-        from playground.session.compile import store_results
-
-        store_results(self.project, run, self.training.controller.history.to_dict())
-        self._initial_weights_key = initial_weights_key(run.project)
-        self._forget_stale_initial_weights()  # edited while it trained
-        self.mark_modified()
-
-    def _forget_stale_initial_weights(self) -> None:
-        """The stored initial weights (where the last run started, for its replay) belong to one
-        network, seed and dataset; after a change the next Play must start from the new ones."""
-        if self.project.initial_weights is None or self.training.busy:
-            return
-        if initial_weights_key(self.project) != getattr(self, "_initial_weights_key", None):
-            self.project.initial_weights = None
 
     # ------------------------------------------------------------------ look and layout
     def set_theme(self, name: str) -> None:
@@ -451,7 +442,8 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
-        self.training.shutdown()
+        self._disconnect_models()
+        self.controller.shutdown()
         self.slide_exports.finish_saving()  # an animation being written is completed
         self.dataset_panel.wait_idle(5000)
         self.refresher.stop()
@@ -460,3 +452,13 @@ class MainWindow(QMainWindow):
         self.classroom.release()  # panels hidden for a classroom are not remembered as closed
         self.save_layout()
         event.accept()
+
+    def _disconnect_models(self) -> None:
+        """The models outlive the widgets that subscribed to them: cut every connection before Qt
+        deletes the widgets, so no event reaches a deleted one (a traceback on quit)."""
+        for model in (self.document, self.run, self.document.graph):
+            for name in dir(type(model)):
+                signal = getattr(model, name, None)
+                if isinstance(signal, SignalInstance):
+                    signal.disconnect()
+        self.undo_stack.blockSignals(True)

@@ -4,8 +4,10 @@ Left: decision boundary, feature maps, reconstructions, latent space,
 predictions, confusion matrix. Right: loss, accuracy, gradient norms, weight
 histograms. Only the pictures that fit the data are offered
 (:meth:`PlotsPanel.show_for`): a decision boundary for 2-D points, feature maps
-for images, reconstructions for autoencoders, and so on. The plots themselves
-live in :mod:`playground.ui.plots` and redraw on the window's PlotRefresher.
+for images, reconstructions for autoencoders, and so on. The panel follows the run
+model's ``data_changed`` (the points, class names and task of the open project; ``None``
+clears them, so nothing of an earlier project stays). The plots themselves live in
+:mod:`playground.ui.plots` and redraw from the run's history on the window's PlotRefresher.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from .plots import (
 class PlotsPanel(QSplitter):
     """What the network does (left tabs) next to how training goes (right tabs)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, run=None, parent=None):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.boundary, self.features = DecisionBoundaryPlot(), FeatureMapGrid()
         self.reconstruction, self.latent = ReconstructionView(), LatentScatter()
@@ -48,6 +50,20 @@ class PlotsPanel(QSplitter):
                 tabs.addTab(plot, title)
             self.addWidget(tabs)
         self.setChildrenCollapsible(False)
+        if run is not None:
+            run.data_changed.connect(self.show_data)
+
+    def show_data(self, data) -> None:
+        """Offer the pictures that fit ``data`` (a ``RunData``) and give them its points and class names."""
+        if data is None:
+            self.boundary.set_points(None, None)
+        else:
+            self.show_for(data.task, data.plane, data.images)
+            if data.plane:
+                self.boundary.set_points(data.x_train, data.y_train, data.x_test, data.y_test)
+        names = list(data.class_names) if data is not None else []
+        for plot in (self.boundary, self.confusion, self.latent):
+            plot.set_class_names(names or None)
 
     def plots(self) -> list:
         return [self.left.widget(i) for i in range(self.left.count())] + \

@@ -105,7 +105,7 @@ class PresetsMenu:
         locked = preset.locked_for(w.project)
         if locked:
             return f"“{preset.title}” would change what your lecturer locked ({', '.join(map(spoken, locked))})."
-        if w.training.busy:
+        if w.run.busy:
             return "Stop training first: a preset changes the settings of the next run."
         return ""
 
@@ -142,7 +142,7 @@ class PresetsMenu:
         w = self.window
         scene = w.canvas.canvas_scene
         if isinstance(change, SettingChange):
-            return w.settings_panel.commit(change.path, change.value)
+            return w.edits.set_setting(change.path, change.value)
         if isinstance(change, ParamChange):
             return scene.set_param(change.node_id, change.name, change.value)
         if isinstance(change, KindChange):

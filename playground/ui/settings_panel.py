@@ -1,14 +1,13 @@
 """Training settings: loss, optimizer and its hyperparameters, schedule, batch size, epochs,
 regularization, gradient clipping, seed, backend, validation split, early stopping.
 
-Every field is bound to the project's :class:`~playground.model.settings.TrainingSettings`
-and edited through an undoable :class:`SetSetting` command on the window's undo
-stack, so Ctrl+Z takes a setting back and the title shows the unsaved mark.
+Every field renders the document's :class:`~playground.model.settings.TrainingSettings`
+and follows its ``setting_changed`` event; an edit goes through
+:meth:`playground.ui.edits.Edits.set_setting` (one undo step), like every other field
+that shows a setting (the learning rate in the Training panel, presets).
 The widgets come from the same :class:`~playground.model.params.ParamSpec`
-descriptions that check the values (:func:`playground.ui.inspector.make_editor`).
+descriptions that check the values (:func:`playground.ui.editors.make_editor`).
 Only the hyperparameters the chosen optimizer and schedule use are shown.
-
-:class:`SetDataset` is the dataset panel's command of the same kind.
 
 The loss belongs to the Output node on the canvas (one place to choose it); the
 loss box here edits that node through the canvas's ``SetParam`` command.
@@ -16,38 +15,17 @@ loss box here edits that node through the canvas's ``SetParam`` command.
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from playground.model.catalog import LOSSES, get_spec
-from playground.model.errors import InvalidParamError, SettingsError
-from playground.model.settings import OPTIMIZER_ARGS, DatasetRef, TrainingSettings
+from playground.model.settings import OPTIMIZER_ARGS, TrainingSettings
 
 from .editors import Editor, make_editor, same_value
+from .edits import LABELS, LOCKED_TIP
 from .scrolling import fill_with_scroll
 
-SET_SETTING_ID = 4301
-SET_DATASET_ID = 4302
-LOCKED_TIP = "Locked by your lecturer"
-
-LABELS = {
-    "optimizer.name": "Optimizer", "optimizer.lr": "Learning rate η", "optimizer.momentum": "Momentum μ",
-    "optimizer.nesterov": "Nesterov", "optimizer.rho": "Decay ρ", "optimizer.beta1": "β₁",
-    "optimizer.beta2": "β₂", "optimizer.eps": "ε", "optimizer.weight_decay": "Weight decay λ",
-    "schedule.name": "Schedule", "schedule.unit": "Counts", "schedule.step_size": "Step every",
-    "schedule.gamma": "Factor γ", "schedule.total": "Length", "schedule.min_lr": "Final rate",
-    "schedule.warmup_steps": "Warm-up steps",
-    "batch_size": "Batch size", "epochs": "Epochs", "validation_split": "Validation split", "seed": "Seed",
-    "backend": "Backend",
-    "hooks.l1": "L1 strength λ₁", "hooks.l2": "L2 strength λ₂", "hooks.clip_norm": "Clip gradient norm",
-    "hooks.clip_value": "Clip gradient value",
-    "early_stopping.enabled": "Stop early", "early_stopping.patience": "Patience (epochs)",
-    "early_stopping.min_delta": "Min. improvement", "early_stopping.restore_best": "Restore best weights",
-}
 SECTIONS = (
     ("Optimizer", ("optimizer.name", "optimizer.lr", "optimizer.momentum", "optimizer.nesterov", "optimizer.rho",
                    "optimizer.beta1", "optimizer.beta2", "optimizer.eps", "optimizer.weight_decay")),
@@ -63,146 +41,17 @@ SCHEDULE_FIELDS = {"constant": (), "step": ("unit", "step_size", "gamma"), "expo
 
 
 # ----------------------------------------------------------------------------
-# reading and writing dotted settings
-# ----------------------------------------------------------------------------
-def _owner(settings: TrainingSettings, path: str) -> tuple[Any, str]:
-    obj = settings
-    *parents, name = path.split(".")
-    for part in parents:
-        obj = getattr(obj, part)
-    return obj, name
-
-
-def get_setting(settings: TrainingSettings, path: str) -> Any:
-    obj, name = _owner(settings, path)
-    return getattr(obj, name)
-
-
-def spec_of(path: str):
-    obj, name = _owner(TrainingSettings(), path)
-    return type(obj).spec_of(name)
-
-
-def put_setting(settings: TrainingSettings, path: str, value: Any) -> Any:
-    """Set ``path`` to ``value`` after checking it (alone and with the other settings); return the old value.
-
-    Raises :class:`SettingsError` (and changes nothing) when the value is refused.
-    """
-    obj, name = _owner(settings, path)
-    try:
-        value = spec_of(path).coerce(value, owner=path)
-    except InvalidParamError as exc:
-        raise SettingsError(str(exc)) from None
-    old = getattr(obj, name)
-    trial = copy.deepcopy(settings)
-    setattr(_owner(trial, path)[0], name, value)
-    trial.validate()
-    setattr(obj, name, value)
-    return old
-
-
-class SetSetting(QUndoCommand):
-    """Change one training setting; consecutive changes of the same setting merge into one step."""
-
-    def __init__(self, settings: TrainingSettings, path: str, value: Any,
-                 notify: Callable[[str], None] | None = None):
-        super().__init__(f"Set {LABELS.get(path, path)}")
-        self.settings, self.path, self.new = settings, path, value
-        self.notify = notify
-        self.old: Any = None
-        self._applied_once = False
-
-    def id(self) -> int:
-        return SET_SETTING_ID
-
-    def apply_first(self) -> None:
-        """Apply before pushing (raises :class:`SettingsError` when refused)."""
-        self.old = put_setting(self.settings, self.path, self.new)
-        self.new = get_setting(self.settings, self.path)
-        self._applied_once = True
-        self._notify()
-
-    def redo(self) -> None:
-        if self._applied_once:
-            self._applied_once = False
-            return
-        self._set(self.new)
-
-    def undo(self) -> None:
-        self._set(self.old)
-
-    def _set(self, value: Any) -> None:
-        obj, name = _owner(self.settings, self.path)
-        setattr(obj, name, value)  # a value that was valid before is valid again
-        self._notify()
-
-    def _notify(self) -> None:
-        if self.notify is not None:
-            self.notify(self.path)
-
-    def mergeWith(self, other) -> bool:
-        if not isinstance(other, SetSetting) or other.path != self.path or other.settings is not self.settings:
-            return False
-        self.new = other.new
-        if same_value(self.new, self.old):
-            self.setObsolete(True)
-        return True
-
-
-class SetDataset(QUndoCommand):
-    """Choose another dataset or change its options; quick changes of one dataset merge."""
-
-    def __init__(self, project, new: DatasetRef | None, notify=None):
-        super().__init__("Change dataset" if new is None else f"Dataset {new.label}")
-        self.project = project
-        self.old = copy.deepcopy(project.dataset)
-        self.new = copy.deepcopy(new)
-        self.notify = notify
-        self._skip_first = False
-
-    def id(self) -> int:
-        return SET_DATASET_ID
-
-    def apply_first(self) -> None:
-        """The first time the panel itself made the change: no notification back to it."""
-        self.project.dataset = copy.deepcopy(self.new)
-        self._skip_first = True
-
-    def redo(self) -> None:
-        if self._skip_first:
-            self._skip_first = False
-            return
-        self._set(self.new)
-
-    def undo(self) -> None:
-        self._set(self.old)
-
-    def _set(self, ref: DatasetRef | None) -> None:
-        self.project.dataset = copy.deepcopy(ref)
-        if self.notify is not None:
-            self.notify()
-
-    def mergeWith(self, other) -> bool:
-        same = (isinstance(other, SetDataset) and other.project is self.project and self.new is not None
-                and other.new is not None and other.new.name == self.new.name)
-        if same:
-            self.new = other.new
-        return same
-
-
-# ----------------------------------------------------------------------------
 # the panel
 # ----------------------------------------------------------------------------
 class SettingsPanel(QWidget):
     """The form of training settings for one project."""
 
-    message = Signal(str)  # a refused value, in plain words
 
-    def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(self, document, edits, graph_edits, parent: QWidget | None = None):
         super().__init__(parent)
-        self.undo_stack = undo_stack
-        self.project = None
-        self.set_param: Callable[[str, str, Any], bool] | None = None  # the canvas's undoable SetParam
+        self.document, self.edits = document, edits
+        self.graph_edits = graph_edits  # the canvas scene: its set_param is the undoable SetParam
+        self._graph = None
         self.editors: dict[str, Editor] = {}
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
         self.may_change: Callable[[str], bool] | None = None  # classroom locks (None: all open)
@@ -216,6 +65,9 @@ class SettingsPanel(QWidget):
             column.addWidget(self._section(title, paths))
         column.addStretch(1)
         fill_with_scroll(self, content)
+        document.replaced.connect(self._on_replaced)
+        document.setting_changed.connect(self.refresh)
+        self._on_replaced()
 
     def _loss_box(self) -> QGroupBox:
         box = QGroupBox("Loss")
@@ -235,8 +87,8 @@ class SettingsPanel(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         defaults = TrainingSettings()
         for path in paths:
-            spec = spec_of(path)
-            editor = make_editor(spec, get_setting(defaults, path), name=path.rsplit(".", 1)[-1])
+            spec = TrainingSettings.spec_at(path)
+            editor = make_editor(spec, defaults.get(path), name=path.rsplit(".", 1)[-1])
             editor.committed.connect(lambda value, p=path: self.commit(p, value))
             label = QLabel(LABELS.get(path, path))
             label.setToolTip(spec.help)
@@ -245,29 +97,30 @@ class SettingsPanel(QWidget):
             self.rows[path] = (label, editor.widget)
         return box
 
-    # -- binding -----------------------------------------------------------------
-    def set_project(self, project) -> None:
-        if self.project is not None:
-            self.project.graph.changed.disconnect(self.refresh_loss)
-        self.project = project
-        if project is not None:
-            project.graph.changed.connect(self.refresh_loss)  # the loss lives on the Output node
+    # -- rendering ---------------------------------------------------------------
+    @property
+    def project(self):
+        return self.document.project
+
+    def _on_replaced(self, *_args) -> None:
+        if self._graph is not None:
+            self._graph.changed.disconnect(self.refresh_loss)
+        self._graph = self.document.graph
+        self._graph.changed.connect(self.refresh_loss)  # the loss lives on the Output node
         self.refresh()
 
-    def refresh(self, _path: str | None = None) -> None:
-        """Show the project's values (after undo/redo, or a new project)."""
-        if self.project is None:
-            return
+    def refresh(self, *_args) -> None:
+        """Show the document's values (after any change, undo or redo, or another project)."""
         settings = self.project.settings
         for path, editor in self.editors.items():
-            value = get_setting(settings, path)
+            value = settings.get(path)
             if not same_value(editor.value(), value):
                 editor.set_value(value)
         self.refresh_loss()
         self._update_visibility()
 
     def refresh_loss(self) -> None:
-        node = self.project.output_node() if self.project is not None else None
+        node = self.project.output_node()
         self.loss_editor.widget.setEnabled(node is not None and not self.is_locked("graph"))
         if node is None:
             self.loss_note.setText("Add an Output node to the network to choose the loss.")
@@ -315,9 +168,8 @@ class SettingsPanel(QWidget):
             loss.setProperty("free_tip", loss.toolTip())
         loss.setToolTip(LOCKED_TIP if self.is_locked("graph") else loss.property("free_tip"))
         loss.parentWidget().setVisible(not (hide_locked and self.is_locked("graph")))
-        if self.project is not None:
-            self.refresh_loss()
-            self._update_visibility()
+        self.refresh_loss()
+        self._update_visibility()
 
     def is_locked(self, path: str) -> bool:
         """Whether classroom locks keep students from changing ``path`` (``"optimizer.lr"``, ``"graph"``)."""
@@ -325,26 +177,13 @@ class SettingsPanel(QWidget):
 
     # -- edits ------------------------------------------------------------------
     def commit(self, path: str, value: Any) -> bool:
-        """Apply ``value`` through an undoable command; on refusal show why and the old value."""
-        if self.project is None:
-            return False
-        if self.is_locked(path):
-            self.message.emit(f"{LABELS.get(path, path)}: {LOCKED_TIP.lower()}")
-            self.editors[path].set_value(get_setting(self.project.settings, path))
-            return False
-        command = SetSetting(self.project.settings, path, value, self.refresh)
-        try:
-            command.apply_first()
-        except SettingsError as exc:
-            self.message.emit(str(exc))
-            self.editors[path].set_value(get_setting(self.project.settings, path))
-            return False
-        self.undo_stack.push(command)
-        return True
+        """Change ``path`` (one undo step); on refusal the field shows the setting again."""
+        done = self.edits.set_setting(path, value)
+        if not done:
+            self.editors[path].set_value(self.project.settings.get(path))
+        return done
 
     def _commit_loss(self, value: Any) -> None:
-        node = self.project.output_node() if self.project is not None else None
-        if node is None or self.set_param is None:
-            return
-        if not self.set_param(node.id, "loss", value):
+        node = self.project.output_node()
+        if node is not None and not self.graph_edits.set_param(node.id, "loss", value):
             self.refresh_loss()

@@ -14,7 +14,6 @@ import threading
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from .training_panel import STATE_TEXT
 
 
 class _BackendProbe(QObject):
@@ -48,12 +47,14 @@ def parameter_text(graph, infos) -> str:
 class StatusInfo(QObject):
     """Three labels for the right of the status bar."""
 
-    def __init__(self, training=None, parent: QObject | None = None):
+    def __init__(self, run, parent: QObject | None = None):
         super().__init__(parent)
-        self.training = training  # its run's backend wins over the probe's answer
+        self.run = run
         self.backend_label = QLabel("  Checking for a GPU…  ")
         self.params_label = QLabel()
-        self.state_label = QLabel(f"  {STATE_TEXT['idle']}  ")
+        self.state_label = QLabel()
+        run.state_changed.connect(self.show_state)
+        self.show_state()
         self._probe = _BackendProbe(self)
         self._probe.found.connect(self._on_probe)
         threading.Thread(target=self._probe.run, daemon=True, name="playground-gpu-probe").start()
@@ -63,9 +64,7 @@ class StatusInfo(QObject):
             bar.addPermanentWidget(label)
 
     def _on_probe(self, backend) -> None:
-        run = getattr(self.training, "run", None)
-        if run is None:
-            self.show_backend(backend)
+        self.show_backend(backend)
 
     def show_backend(self, backend) -> None:
         self.backend_label.setText(f"  {backend_text(backend)}  ")
@@ -74,5 +73,5 @@ class StatusInfo(QObject):
     def show_params(self, graph, infos) -> None:
         self.params_label.setText(f"  {parameter_text(graph, infos)}  ")
 
-    def show_state(self, state: str) -> None:
-        self.state_label.setText(f"  {STATE_TEXT.get(state, state)}  ")
+    def show_state(self, *_args) -> None:
+        self.state_label.setText(f"  {self.run.state_text()}  ")

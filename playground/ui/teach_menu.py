@@ -40,6 +40,7 @@ from playground.model.graph import Graph
 from playground.model.project import KeptRun
 from playground.model.templates import gallery, get_template, template_project
 from playground.session.history import MetricHistory
+from .binding import follow
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -206,8 +207,8 @@ class TeachTools:
 
             view.canvas_values.connect(on_canvas)
             view.canvas_cleared.connect(w.canvas.clear_step_values)  # closed (or out of date): they go
-            for changed in (w.undo_stack.indexChanged, w.training.run_finished, w.training.results_cleared):
-                changed.connect(view.check_stale)  # an edit, new weights: offer to recompute
+            for changed in (w.document.changed, w.document.results_changed):
+                follow(changed, view.check_stale, view)  # an edit, new weights: offer to recompute
             return view
 
         return self._show("step_through", make,
@@ -302,9 +303,8 @@ class TeachTools:
         from .teaching.compare_runs import settings_summary
 
         w = self.window
-        history = w.training.controller.history
-        recorded = w.project.history or {}
-        points = history.to_dict() if history.points else {k: [list(p) for p in v] for k, v in recorded.items()}
+        history = w.run.history
+        points = history.to_dict()
         if not points:
             w.show_status("Nothing to keep yet: train the network first (F5), then keep the run.")
             return None

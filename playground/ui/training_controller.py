@@ -1,31 +1,41 @@
-"""Runs a training run in a child process and brings its reports to the GUI thread.
+"""Runs the open project's training in a child process; writes what comes back into the models.
 
-The child (:mod:`playground.session.remote`) trains the run the training panel
-built; a reader thread here waits on its pipe and queues the reports; the GUI
-thread appends them to a :class:`MetricHistory` and the plots redraw on their
-own timer. At most one "reports are ready" event waits in the GUI's queue at a
-time: when the window falls behind, it takes every waiting report at once (all
-go into the history; the views see the newest) instead of working through a
-backlog of events that would starve its timers and freeze it.
+The controller is the only writer of the :class:`~playground.session.run_state.RunModel`
+and of the document's trained results; every view renders from those two.
 
-Commands (pause, resume, step one batch, stop, learning rate) go to the child
-through its command pipe. When the run ends, the child's final weights and
-optimizer state are copied into the parent's run, so saving the project stores
-what was trained.
+* **Play** builds the run on a worker thread (loading data and compiling can take a moment),
+  then trains it in a child process (:mod:`playground.session.remote`). It goes on from the
+  project's trained weights and optimizer state, with the counters and curves continuing;
+  layers whose shape no longer fits (a resized layer, other data) start fresh, and the run
+  model's message says which. Without trained weights it starts from the stored initial
+  weights, or from the seed's.
+* **Pause** and **Step** leave the run alive in the child, which sends its weights back, so
+  Save stores them and an edit of the network may follow (it ends the run: Play goes on).
+* **Reset** is the one way back to the start: it forgets the trained weights, optimizer
+  state and curves, and either keeps the stored initial weights (the same run again) or
+  draws new ones.
+* The learning-rate setting is one value: changed during a run (in any field, or by undo)
+  it goes to the child at once.
+
+A reader thread waits on the child's pipe; at most one "reports are ready" event waits
+in the GUI's queue at a time, and the GUI takes every waiting report at once, so a
+window that falls behind never works through a backlog.
 """
 
 from __future__ import annotations
 
 import pickle
 import threading
+import traceback
 
 from PySide6.QtCore import QObject, Signal
 
-from playground.session.history import MetricHistory
+from playground.model.document import STRUCTURE_SIGNALS, Document
 from playground.session.remote import Job, Outcome, TrainingProcess
 from playground.session.report import Report
+from playground.session.run_state import FINISHED, PAUSED, PREPARING, TRAINING, UNTRAINED, RunData, RunModel
 
-IDLE, RUNNING, PAUSED, FINISHED = "idle", "running", "paused", "finished"
+LIVE_SETTINGS = ("optimizer.lr",)  # settings a running child takes over at once
 
 
 def _picklable(dataset):
@@ -37,12 +47,30 @@ def _picklable(dataset):
     return dataset
 
 
+def run_data(run) -> RunData:
+    """What the plots draw of a compiled run: its points (2-D data), task and class names."""
+    data, dataset = run.data, run.dataset
+    plane = data.grid_extent is not None
+    return RunData(task=data.task, plane=plane, images=data.x_train.ndim == 4,
+                   x_train=data.x_train[:, :2] if plane else None, y_train=data.y_train if plane else None,
+                   x_test=data.x_val[:, :2] if plane and data.x_val is not None else None,
+                   y_test=data.y_val if plane else None,
+                   class_names=[str(n) for n in (getattr(dataset, "class_names", None) or ())])
+
+
+def explain_build_error(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return f"Cannot start training: {text}"
+
+
 class _Relay(QObject):
-    """Lives on the GUI thread; the reader thread emits through it (Qt queues the calls)."""
+    """Lives on the GUI thread; worker threads emit through it (Qt queues the calls)."""
 
     reports_ready = Signal(object)  # the relay whose reports are waiting
+    state = Signal(object, object)  # relay, Outcome (paused or stepped: the weights so far)
     done = Signal(object, object)  # relay, Outcome
     failed = Signal(object, str)  # relay, message
+    built = Signal(int, object, str, str)  # request number, Run or None, error text, purpose
 
 
 class _Reader:
@@ -60,12 +88,11 @@ class _Reader:
             kind, *payload = self.process.receive()
             if kind == "report":
                 self._queue(payload[0])
-                continue
-            if kind == "done":
-                self.relay.done.emit(self.relay, payload[0])
+            elif kind == "state":
+                self.relay.state.emit(self.relay, payload[0])
             else:
-                self.relay.failed.emit(self.relay, payload[0])
-            return
+                (self.relay.done if kind == "done" else self.relay.failed).emit(self.relay, payload[0])
+                return
 
     def _queue(self, report: Report) -> None:
         with self._lock:
@@ -82,119 +109,246 @@ class _Reader:
 
 
 class TrainingController(QObject):
-    """Start, pause, resume, step and stop training; keeps the metric history."""
+    """Play, pause, step, stop and reset the open project's training."""
 
-    state_changed = Signal(str)
-    report_received = Signal(object)
-    message = Signal(str)  # why training stopped, or what went wrong
+    status = Signal(str)  # a passing note for the status bar
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, document: Document, run: RunModel, parent: QObject | None = None):
         super().__init__(parent)
-        self.history = MetricHistory()
-        self.state = IDLE
-        self.run = None
-        self.trainer = None  # the parent's copy of the run's trainer: the end of the run is copied into it
+        self.document, self.run = document, run
         self._process: TrainingProcess | None = None
         self._reader: _Reader | None = None
-        self._relay: _Relay | None = None
+        self._relay: _Relay | None = None  # the child's messages come through it
+        self._builder = _Relay(self)  # builds finish through this one
+        self._builder.built.connect(self._on_built)
+        self._request = 0  # builds that finish after a newer request are ignored
+        self._paused_start = False
+        self._graph = None
+        document.replaced.connect(self._on_replaced)
+        document.setting_changed.connect(self._on_setting_changed)
+        document.dataset_changed.connect(self._on_network_or_data_changed)
+        self._watch_graph()
 
     # -- commands ---------------------------------------------------------------
-    def start(self, run, paused: bool = False) -> None:
-        """Train ``run`` (from ``build_run``) in a child process; ``paused`` to begin with single steps."""
-        from playground.model.fileio import project_to_bytes
-
-        self.shutdown()
-        self.run, self.trainer = run, run.trainer
-        self.history.clear()
-        job = Job(project_to_bytes(run.project), run.backend.name, _picklable(run.dataset),
-                  dict(run.net.state_dict()), paused, float(run.trainer.optimizer.lr))
-        self._relay = relay = _Relay()
-        relay.reports_ready.connect(self._take_reports)
-        relay.done.connect(self._on_done)
-        relay.failed.connect(self._on_failed)
-        self._process = TrainingProcess(job)
-        self._reader = _Reader(self._process, relay)
-        self._set_state(PAUSED if paused else RUNNING)
+    def play(self) -> None:
+        if self.run.state == PAUSED and self._process is not None:
+            self._process.send("resume")
+            self.run.set_state(TRAINING)
+        elif self.run.state in (UNTRAINED, FINISHED, PAUSED):
+            self._build("play")
 
     def pause(self) -> None:
-        if self.state == RUNNING and self._process:
+        if self.run.state == TRAINING and self._process is not None:
             self._process.send("pause")
-            self._set_state(PAUSED)
-
-    def resume(self) -> None:
-        if self.state == PAUSED and self._process:
-            self._process.send("resume")
-            self._set_state(RUNNING)
+            self.run.set_state(PAUSED)
 
     def step(self) -> None:
-        """Train one mini-batch while paused."""
-        if self.state == PAUSED and self._process:
+        """Train one mini-batch, then pause (starting a paused run when there is none)."""
+        if self.run.state == PAUSED and self._process is not None:
             self._process.send("step")
+        elif self.run.state == TRAINING:
+            self.pause()
+        elif self.run.state in (UNTRAINED, FINISHED, PAUSED):
+            self._build("step")
 
     def stop(self) -> None:
-        if self._process and self.state in (RUNNING, PAUSED):
+        if self.run.state == PREPARING:
+            self._request += 1  # the build still running is ignored when it ends
+            self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+        elif self._process is not None:
             self._process.send("stop")
 
-    def set_learning_rate(self, lr: float) -> None:
-        if self.trainer is not None:
-            self.trainer.set_learning_rate(lr)
-        if self._process is not None:
-            self._process.send("lr", float(lr))
+    def reset(self, new_weights: bool = False) -> None:
+        """Back to the start: forget trained weights, optimizer state and curves. The next Play starts
+        from the stored initial weights (the same run again), or from new ones with ``new_weights``."""
+        self._end_process()
+        self._request += 1
+        self.document.clear_results(keep_initial=not new_weights)
+        self.run.clear(trained=False)
+        kept = self.document.project.initial_weights is not None
+        self.status.emit("Reset: the next run starts from the same initial weights as the last one."
+                         if kept else "Reset: the next run starts from new initial weights.")
 
-    def shutdown(self, timeout_ms: int = 5000) -> None:
-        """Stop the child and forget it (on close, Reset or before a new run)."""
-        if self._process is None:
-            return
-        process, self._process, self._reader, self._relay = self._process, None, None, None
-        process.close(timeout_ms / 1000)
-        if self.state in (RUNNING, PAUSED):
-            self._set_state(IDLE)  # forgotten, not finished: nothing of it is stored
+    def shutdown(self) -> None:
+        """Stop the child and forget it (closing the window)."""
+        self._request += 1
+        self._end_process()
 
     @property
-    def busy(self) -> bool:
-        return self.state in (RUNNING, PAUSED)
+    def process_alive(self) -> bool:
+        return self._process is not None
+
+    # -- building a run off the GUI thread ---------------------------------------------------
+    def _build(self, purpose: str) -> None:
+        from playground.ui.autosave import snapshot_project
+
+        self._request += 1
+        copy = snapshot_project(self.document.project)
+        copy.drop_stale_references()
+        if purpose != "picture":
+            self._end_process()
+            self.run.set_state(PREPARING)
+            self.status.emit("Preparing the data and the network…")
+        counters = self.run.counters if copy.trained else None
+        threading.Thread(target=self._build_worker, args=(self._request, copy, counters, purpose), daemon=True,
+                         name="playground-compile").start()
+
+    def _build_worker(self, number: int, project, counters, purpose: str) -> None:
+        from playground.session.compile import build_run
+
+        try:
+            if counters is None:
+                run = build_run(project)
+            else:
+                target = self.run.next_target(project.settings.epochs) if purpose != "picture" else counters.epoch
+                run = build_run(project, epochs=target, start_epoch=counters.epoch,
+                                start_iteration=counters.iteration)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a readable message
+            if not isinstance(exc, ValueError):  # a CompileError is the student's to fix: no traceback
+                traceback.print_exc()
+            self._builder.built.emit(number, None, explain_build_error(exc), purpose)
+            return
+        self._builder.built.emit(number, run, "", purpose)
+
+    def _on_built(self, number: int, run, error: str, purpose: str) -> None:
+        if number != self._request:
+            return  # stopped, reset or replaced while building
+        if run is None:
+            if purpose != "picture":
+                self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+                self.run.set_message(error, error=True)
+            return
+        fresh = self._start_weights(run)
+        self.run.set_data(run_data(run))
+        if purpose == "picture":
+            self.run.show(run.trainer.picture())
+            return
+        self._start(run, fresh, paused=purpose == "step")
+
+    def _start_weights(self, run) -> list[str]:
+        """Load the trained weights into the compiled network where they fit; return the layers that
+        start fresh."""
+        from playground.session.compile import load_matching_weights
+
+        weights = self.document.project.weights
+        return load_matching_weights(run.net, weights) if weights is not None else []
+
+    def _start(self, run, fresh: list[str], paused: bool) -> None:
+        from playground.model.fileio import project_to_bytes
+
+        project, trainer = run.project, run.trainer
+        going_on = project.trained
+        start = run.net.state_dict()
+        if not going_on:  # a run from the start: its initial weights are recorded (replay, Reset)
+            self.document.set_results(None, None, initial_weights=start)
+        job = Job(project_to_bytes(project), run.backend.name, _picklable(run.dataset), start, paused,
+                  optimizer_state=project.optimizer_state if going_on else None,
+                  start_epoch=trainer.epoch, start_iteration=trainer.iteration, target_epochs=trainer.epochs)
+        try:
+            process = TrainingProcess(job)
+        except Exception as exc:  # noqa: BLE001 - e.g. no process could be started: say so, stay usable
+            traceback.print_exc()
+            self.run.set_state(FINISHED if going_on else UNTRAINED)
+            self.run.set_message(f"Could not start the training process: {exc}", error=True)
+            return
+        self._process, self._relay = process, self._new_relay()
+        self._reader = _Reader(process, self._relay)
+        self.run.begin(trainer.epochs, trainer.iterations_total)
+        if paused:
+            self.run.set_state(PAUSED)
+            process.send("step")
+        if going_on and fresh:
+            self.run.set_message(f"Going on from the trained weights; {', '.join(fresh)} "
+                                 f"{'starts' if len(fresh) == 1 else 'start'} with new weights "
+                                 "(the shape changed).")
+        label = getattr(run.backend, "label", "")
+        self.status.emit((f"Training on {label}" if label else "Training")
+                         + (f" from epoch {trainer.epoch}" if going_on else ""))
+
+    def _new_relay(self) -> _Relay:
+        """A relay for one child: messages of a child that was replaced are told apart by it."""
+        relay = _Relay(self)
+        relay.reports_ready.connect(self._take_reports)
+        relay.state.connect(self._on_state)
+        relay.done.connect(self._on_done)
+        relay.failed.connect(self._on_failed)
+        return relay
 
     # -- messages from the child (GUI thread) ------------------------------------------
     def _take_reports(self, relay=None) -> None:
         if self._reader is None or (relay is not None and relay is not self._relay):
             return  # a run that was reset or replaced meanwhile
-        reports = self._reader.take()
-        for report in reports:
-            self.history.append(report)
-        if reports:
-            self.report_received.emit(reports[-1])
+        self.run.append(self._reader.take())
+
+    def _on_state(self, relay, outcome: Outcome) -> None:
+        if relay is self._relay:
+            self._store(outcome)
 
     def _on_done(self, relay, outcome: Outcome) -> None:
         if relay is not self._relay:
             return
         self._take_reports(relay)  # the last reports come before the end
-        self._copy_back(outcome)
-        self._finish(outcome.message)
+        self._store(outcome)
+        self._end_process()
+        self.run.set_state(FINISHED)
+        failure = "NaN" in outcome.message or "infinite" in outcome.message
+        self.run.set_message(outcome.message, error=failure)
 
     def _on_failed(self, relay, text: str) -> None:
         if relay is not self._relay:
             return
         self._take_reports(relay)
-        self._finish(text)
+        self._end_process()
+        self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+        self.run.set_message(text, error=True)
 
-    def _copy_back(self, outcome: Outcome) -> None:
-        """The trained weights and optimizer state into the parent's run (what Save stores)."""
-        run = self.run
-        run.net.load_state_dict(outcome.weights)
-        if outcome.optimizer_state is not None:
-            run.trainer.optimizer.load_state_dict(outcome.optimizer_state)
-        trainer = run.trainer
-        trainer.epoch, trainer.iteration, trainer.message = outcome.epoch, outcome.iteration, outcome.message
-        trainer.finished = True
+    def _store(self, outcome: Outcome) -> None:
+        self.document.set_results(outcome.weights, outcome.optimizer_state, history=self.run.history.to_dict())
 
-    def _finish(self, text: str) -> None:
-        process, self._process, self._reader, self._relay = self._process, None, None, None
+    def _end_process(self) -> None:
+        process, relay = self._process, self._relay
+        self._process = self._reader = self._relay = None  # whatever the old child still sends is stale
         if process is not None:
             process.close()
-        self._set_state(FINISHED)
-        if text:
-            self.message.emit(text)
+        if relay is not None:
+            relay.deleteLater()
+        if self.run.busy:
+            self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
 
-    def _set_state(self, state: str) -> None:
-        self.state = state
-        self.state_changed.emit(state)
+    # -- the document changed -------------------------------------------------------------------
+    def _on_replaced(self, project) -> None:
+        self.shutdown()
+        self._watch_graph()
+        self.run.restore(project.history, project.trained)
+        self.run.set_data(None)
+        self.show_current_weights()
+
+    def show_current_weights(self) -> None:
+        """Picture what the stored weights do (decision boundary, unit maps, edge colours)."""
+        if self.document.project.trained and not self.run.busy:
+            self._build("picture")
+
+    def _watch_graph(self) -> None:
+        if self._graph is not None:
+            for name in STRUCTURE_SIGNALS:
+                getattr(self._graph, name).disconnect(self._on_network_or_data_changed)
+        self._graph = self.document.graph
+        for name in STRUCTURE_SIGNALS:
+            getattr(self._graph, name).connect(self._on_network_or_data_changed)
+
+    def _on_network_or_data_changed(self, *_args) -> None:
+        """A paused run whose network or data changed cannot go on: it ends (its weights are stored),
+        and Play goes on from them."""
+        if self.run.state == PAUSED and self._process is not None:
+            self._process.send("stop")
+            self.status.emit("The paused run ended because the network or the data changed; "
+                             "Play goes on from the current weights.")
+
+    def _on_setting_changed(self, path: str, value) -> None:
+        if not self.run.busy:
+            return
+        if path in LIVE_SETTINGS and self._process is not None:
+            self._process.send("lr", float(value))
+            self.status.emit(f"Learning rate set to {value:g} (live)")
+        elif path not in LIVE_SETTINGS:
+            self.status.emit("This setting takes effect at the next Play.")

@@ -1,81 +1,36 @@
-"""Training controls: Play, Pause, Step (one batch), Reset, Stop, counters, progress, live learning rate.
+"""Training controls: Play, Pause, Step (one batch), Stop, Reset, counters, progress, the learning rate.
 
-Play compiles a snapshot of the project on a worker thread
-(``playground.session.compile.build_run``: loading the data and building the
-network can take a moment), then hands the run to the
-:class:`~playground.ui.training_controller.TrainingController`, which trains
-it in a child process. The panel only does cheap work per report (counters,
-progress bar); plots redraw on their own timer.
-
-Signals tell the window what to do: ``busy_changed`` (lock the canvas),
-``run_started`` (give the plots the data), ``report`` (unit maps, edge
-colours), ``run_finished`` (store weights and history in the project),
-``error`` (a readable message in a :class:`MessageBanner`) and ``status`` (the status bar).
+The panel renders the run model (state, counters, progress) and the document (the
+learning-rate setting); its buttons call the :class:`TrainingController` and its
+learning-rate field edits the setting through :class:`~playground.ui.edits.Edits`, like
+the field in Training settings: one value, shown in both, live during a run.
 """
 
 from __future__ import annotations
 
-import threading
-import traceback
-from typing import Any, Callable
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QProgressBar, QSizePolicy,
+                               QToolButton, QVBoxLayout, QWidget)
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QToolButton,
-                               QVBoxLayout, QWidget)
+from playground.session.run_state import FINISHED, PAUSED, PREPARING, TRAINING, UNTRAINED
 
 from . import theme
-from .editors import NumberSpinBox
-from .training_controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
+from .editors import make_editor, same_value
 
-PREPARING = "preparing"
-STATE_TEXT = {IDLE: "Ready", PREPARING: "Preparing…", RUNNING: "Training", PAUSED: "Paused",
-              FINISHED: "Finished"}
-LOCK_REASON = "Training is running — stop it to edit the network"
-
-
-def is_failure(text: str) -> bool:
-    """Whether a controller message reports a failure (banner) rather than a normal stop."""
-    lowered = text.lower()
-    return lowered.startswith("training failed") or "nan" in lowered.split() or "infinite" in lowered \
-        or "became nan" in lowered
-
-
-def explain_build_error(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return f"Cannot start training: {text}"
-
-
-class _Builder(QObject):
-    built = Signal(int, object, str)  # request number, Run or None, error text
+LR_PATH = "optimizer.lr"
 
 
 class TrainingPanel(QWidget):
-    busy_changed = Signal(bool)
-    state_changed = Signal(str)
-    run_started = Signal(object)
-    run_finished = Signal(object)
-    results_cleared = Signal()  # the student pressed Reset: trained results are to be forgotten
-    report = Signal(object)
-    error = Signal(str)
-    status = Signal(str)
-
-    def __init__(self, controller: TrainingController | None = None, parent: QWidget | None = None):
+    def __init__(self, document, run, controller, edits, parent: QWidget | None = None):
         super().__init__(parent)
-        self.controller = controller or TrainingController(self)
-        self.project = None
-        self.snapshot: Callable[[Any], Any] | None = None  # project → independent copy (set by the window)
-        self.commit_lr: Callable[[float], bool] | None = None  # store the rate in the settings when idle
-        self.run = None
-        self.state = IDLE
-        self._request = 0
-        self._after_build = "play"
-        self._builder = _Builder(self)
-        self._builder.built.connect(self._on_built)
-        self.controller.state_changed.connect(self._on_controller_state)
-        self.controller.report_received.connect(self._on_report)
-        self.controller.message.connect(self._on_message)
+        self.document, self.run, self.controller, self.edits = document, run, controller, edits
         self._build_ui()
-        self._update_buttons()
+        run.state_changed.connect(self._render_state)
+        run.reported.connect(self._render_counters)
+        run.cleared.connect(self._render_all)
+        document.setting_changed.connect(self._on_setting_changed)
+        document.replaced.connect(self._render_all)
+        self._render_all()
 
     # -- widgets -----------------------------------------------------------------
     def _button(self, text: str, icon: str, tip: str, slot) -> QToolButton:
@@ -92,13 +47,20 @@ class TrainingPanel(QWidget):
         return button
 
     def _build_ui(self) -> None:
-        self.play_button = self._button("Play", "play", "Train (or go on training) (F5)", self.play)
-        self.pause_button = self._button("Pause", "pause", "Pause after the current batch (F6)", self.pause)
-        self.step_button = self._button("Step", "step", "Train one mini-batch, then pause (F7)", self.step)
-        self.reset_button = self._button("Reset", "reset", "Forget the trained weights and curves. (Play after "
-                                         "a finished run also starts again from the same initial "
-                                         "weights, so runs can be compared and replayed.)", self.reset)
-        self.stop_button = self._button("Stop", "stop", "Stop training (Shift+F5)", self.stop)
+        c = self.controller
+        self.play_button = self._button("Play", "play", "Train — after a finished run, train the set number of "
+                                        "epochs more, going on from the trained weights (F5)", c.play)
+        self.pause_button = self._button("Pause", "pause", "Pause after the current batch (F6)", c.pause)
+        self.step_button = self._button("Step", "step", "Train one mini-batch, then pause (F7)", c.step)
+        self.stop_button = self._button("Stop", "stop", "Stop training; Play goes on from here (Shift+F5)", c.stop)
+        self.reset_button = self._button("Reset", "reset", "Back to the start: forget the trained weights and "
+                                         "curves. The next run starts from the same initial weights as the "
+                                         "last one (the menu ▾ draws new ones).", c.reset)
+        menu = QMenu(self.reset_button)
+        self.reset_same_action = menu.addAction("Reset to the same initial weights", c.reset)
+        self.reset_new_action = menu.addAction("Reset with new initial weights", lambda: c.reset(new_weights=True))
+        self.reset_button.setMenu(menu)
+        self.reset_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         buttons = QHBoxLayout()
         buttons.setSpacing(2)
         for b in (self.play_button, self.pause_button, self.step_button, self.stop_button, self.reset_button):
@@ -115,11 +77,15 @@ class TrainingPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
-        self.lr_spin = NumberSpinBox()
-        self.lr_spin.setRange(1e-7, 100.0)
-        self.lr_spin.setKeyboardTracking(False)
-        self.lr_spin.setToolTip("Learning rate η. Change it while training to see the effect at once.")
-        self.lr_spin.valueChanged.connect(self._on_lr_edited)
+        # the same editor, range and checks as the field in Training settings
+        self.lr_editor = make_editor(self.document.settings.spec_at(LR_PATH), self.document.setting(LR_PATH),
+                                     name="lr")
+        self.lr_spin = self.lr_editor.widget
+        self.lr_spin.setToolTip("Learning rate η (the same setting as in Training settings). Change it while "
+                                "training to see the effect at once.\n" + self.lr_spin.toolTip())
+        self.lr_editor.committed.connect(self._on_lr_edited)
+        self.scheduled_label = QLabel()  # the rate a schedule gives now, when it differs from the setting
+        self.scheduled_label.setStyleSheet("color: palette(placeholder-text);")
 
         grid = QGridLayout()
         grid.addWidget(self.state_label, 0, 0)
@@ -135,183 +101,56 @@ class TrainingPanel(QWidget):
         column.addLayout(buttons)
         column.addLayout(grid)
         column.addLayout(lr_row)
+        column.addWidget(self.scheduled_label)
         column.addStretch(1)
-        self._show_counters(None)
 
-    # -- binding ---------------------------------------------------------------------
-    def set_project(self, project) -> None:
-        """A new document: training stops, results of the old one are forgotten."""
-        self.project = project
-        self.forget_run()
+    # -- rendering -----------------------------------------------------------------------------
+    def _render_all(self, *_args) -> None:
+        self._render_state()
+        self._render_counters()
+        self._show_lr()
 
-    def refresh_lr(self) -> None:
-        if self.project is not None and self.state in (IDLE, FINISHED):
-            self.lr_spin.blockSignals(True)
-            self.lr_spin.setValue(self.project.settings.optimizer.lr)
-            self.lr_spin.blockSignals(False)
+    def _render_state(self, *_args) -> None:
+        s = self.run.state
+        self.state_label.setText(self.run.state_text())
+        self.play_button.setEnabled(s in (UNTRAINED, PAUSED, FINISHED))
+        self.play_button.setText("Play" if s != FINISHED else "Go on")
+        self.pause_button.setEnabled(s == TRAINING)
+        self.step_button.setEnabled(s in (UNTRAINED, PAUSED, FINISHED))
+        self.stop_button.setEnabled(s in (PREPARING, TRAINING, PAUSED))
+        self.reset_button.setEnabled(s != PREPARING)
+        self._render_counters()
 
-    @property
-    def busy(self) -> bool:
-        return self.state in (PREPARING, RUNNING, PAUSED)
+    def _render_counters(self, *_args) -> None:
+        c, epochs = self.run.counters, self.document.settings.epochs
+        target = c.target_epochs if self.run.busy or self.run.cut_short else self.run.next_target(epochs)
+        self.epoch_label.setText(f"Epoch {c.epoch} / {target}")
+        total = c.iterations_total if self.run.busy else 0
+        self.iteration_label.setText(f"Iteration {c.iteration:,}" + (f" / {total:,}" if total else ""))
+        loss = self.run.history.latest.train_loss if self.run.history.latest is not None else float("nan")
+        self.loss_label.setText(f"Loss {loss:.4g}" if loss == loss else "")
+        done = c.iteration / c.iterations_total if self.run.busy and c.iterations_total else (
+            1.0 if self.run.state == FINISHED and not self.run.cut_short else 0.0)
+        self.progress.setValue(round(1000 * min(1.0, done)))
+        scheduled, setting = c.learning_rate, self.document.settings.optimizer.lr
+        shown = self.run.busy and scheduled is not None and abs(scheduled - setting) > 1e-12 * setting
+        self.scheduled_label.setText(f"The schedule gives η = {scheduled:.4g} now" if shown else "")
+        self.scheduled_label.setVisible(shown)
 
-    # -- commands ------------------------------------------------------------------------
-    def play(self) -> None:
-        if self.state == PAUSED:
-            self.controller.resume()
-        elif self.state in (IDLE, FINISHED):
-            self._build("play")
+    def _show_lr(self) -> None:
+        value = self.document.setting(LR_PATH)
+        if not same_value(self.lr_editor.value(), value):
+            self.lr_editor.set_value(value)
 
-    def pause(self) -> None:
-        self.controller.pause()
-
-    def step(self) -> None:
-        if self.state == PAUSED:
-            self.controller.step()
-        elif self.state == RUNNING:
-            self.controller.pause()
-        elif self.state in (IDLE, FINISHED):
-            self._build("step")
-
-    def stop(self) -> None:
-        if self.state == PREPARING:
-            self._request += 1  # the build still running is ignored when it ends
-            self._set_state(IDLE)
-        else:
-            self.controller.stop()
-
-    def reset(self) -> None:
-        """Stop and forget this run (the Reset button): the next Play starts from the initial weights."""
-        self.forget_run()
-        self.results_cleared.emit()
-
-    def forget_run(self) -> None:
-        """Stop training and drop the run and its curves (a new document, or Reset)."""
-        self._request += 1
-        self.controller.shutdown()
-        self.controller.history.clear()
-        self.run = None
-        self._show_counters(None)
-        self._set_state(IDLE)
-        self.refresh_lr()
-
-    def shutdown(self) -> None:
-        """Stop the worker threads (closing the window)."""
-        self._request += 1
-        self.controller.shutdown()
-
-    # -- building a run off the GUI thread ---------------------------------------------------
-    def _build(self, then: str) -> None:
-        if self.project is None:
-            return
-        self._request += 1
-        number, self._after_build = self._request, then
-        project = self.snapshot(self.project) if self.snapshot else self.project
-        self._set_state(PREPARING)
-        self.status.emit("Preparing the data and the network…")
-        threading.Thread(target=self._build_worker, args=(number, project), daemon=True,
-                         name="playground-compile").start()
-
-    def _build_worker(self, number: int, project) -> None:
-        try:
-            from playground.session.compile import build_run
-
-            run = build_run(project, backend=project.settings.backend)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a readable message
-            traceback.print_exc()
-            self._builder.built.emit(number, None, explain_build_error(exc))
-        else:
-            self._builder.built.emit(number, run, "")
-
-    def _on_built(self, number: int, run, error: str) -> None:
-        if number != self._request:
-            return  # stopped or reset while building
-        if run is None:
-            self._set_state(FINISHED if self.run is not None else IDLE)  # the last run's results stay
-            self.error.emit(error)
-            return
-        self.run = run
-        self.controller.history.clear()
-        self.run_started.emit(run)
-        paused = self._after_build == "step"
-        try:
-            self.controller.start(run, paused=paused)
-        except Exception as exc:  # noqa: BLE001 - e.g. no process could be started: say so, stay usable
-            traceback.print_exc()
-            self.run = None
-            self._set_state(IDLE)
-            self.error.emit(f"Could not start the training process: {exc}")
-            return
-        if self.lr_spin.value() != run.trainer.optimizer.lr:
-            self.controller.set_learning_rate(self.lr_spin.value())
-        if paused:
-            self.controller.step()
-        label = getattr(getattr(run, "backend", None), "label", "")
-        self.status.emit(f"Training on {label}" if label else "Training")
-
-    # -- controller signals ------------------------------------------------------------------
-    def _on_controller_state(self, state: str) -> None:
-        if self.state == IDLE and state == FINISHED:
-            return  # the end of a run that was reset
-        self._set_state(state)
-        if state == FINISHED and self.run is not None:
-            self.run_finished.emit(self.run)
-
-    def _on_report(self, report) -> None:
-        self._show_counters(report)
-        self.report.emit(report)
-
-    def _on_message(self, text: str) -> None:
-        if is_failure(text):
-            self.error.emit(text)
-        self.status.emit(text)
+    def _on_setting_changed(self, path: str, _value) -> None:
+        if path == LR_PATH:
+            self._show_lr()
+        elif path == "epochs":
+            self._render_counters()
 
     def _on_lr_edited(self, value: float) -> None:
-        if self.state in (RUNNING, PAUSED):
-            self.controller.set_learning_rate(value)
-            self.status.emit(f"Learning rate set to {value:g} (live)")
-        elif self.commit_lr is not None and not self.commit_lr(value):
-            self.refresh_lr()
-
-    # -- display ----------------------------------------------------------------------------
-    def _set_state(self, state: str) -> None:
-        was_busy = self.busy
-        self.state = state
-        latest = self.controller.history.latest
-        cut_short = state == FINISHED and latest is not None and latest.iteration < latest.iterations_total
-        self.state_label.setText("Stopped" if cut_short else STATE_TEXT.get(state, state))
-        self._update_buttons()
-        self.state_changed.emit(state)
-        if was_busy != self.busy:
-            self.busy_changed.emit(self.busy)
-
-    def _update_buttons(self) -> None:
-        s = self.state
-        self.play_button.setEnabled(s in (IDLE, PAUSED, FINISHED))
-        self.pause_button.setEnabled(s == RUNNING)
-        self.step_button.setEnabled(s in (IDLE, PAUSED, FINISHED))
-        self.stop_button.setEnabled(s in (PREPARING, RUNNING, PAUSED))
-        self.reset_button.setEnabled(s != PREPARING)
-
-    def _show_counters(self, report) -> None:
-        if report is None:
-            epochs = self.project.settings.epochs if self.project is not None else 0
-            self.epoch_label.setText(f"Epoch 0 / {epochs}")
-            self.iteration_label.setText("Iteration 0")
-            self.loss_label.setText("")
-            self.progress.setValue(0)
-            self.progress.setFormat("%p%")
-            return
-        epochs = getattr(getattr(self.run, "trainer", None), "epochs", None)
-        self.epoch_label.setText(f"Epoch {report.epoch}" + (f" / {epochs}" if epochs else ""))
-        self.iteration_label.setText(f"Iteration {report.iteration:,} / {report.iterations_total:,}")
-        if report.train_loss == report.train_loss:  # not NaN
-            self.loss_label.setText(f"Loss {report.train_loss:.4g}")
-        total = max(1, report.iterations_total)
-        self.progress.setValue(round(1000 * min(1.0, report.iteration / total)))
-        if not self.lr_spin.hasFocus():
-            self.lr_spin.blockSignals(True)
-            self.lr_spin.setValue(report.learning_rate)
-            self.lr_spin.blockSignals(False)
+        if not self.edits.set_setting(LR_PATH, value):
+            self._show_lr()  # refused (a classroom lock): the field shows the setting again
 
 
 class MessageBanner(QFrame):

@@ -72,8 +72,9 @@ class SlideExports:
         self.recorder: slides.FrameRecorder | None = None
         self._recorded_epoch, self._recorded_at = None, 0.0
         self.painted = PaintedData(window.dataset_panel)
-        window.training.run_started.connect(self._start_recording)
-        window.training.report.connect(self._on_report)
+        window.run.state_changed.connect(self._on_run_state)
+        window.run.cleared.connect(self._forget_frames)
+        window.run.reported.connect(self._on_report)
 
     # --- menu ---------------------------------------------------------------------
     def fill_menu(self, menu: QMenu) -> None:
@@ -95,6 +96,7 @@ class SlideExports:
 
     def make_slide(self, print_size: bool = False):
         size, dpi = (PRINT_SIZE, 300) if print_size else (slides.SLIDE_SIZE, None)
+        self.window.refresher.refresh_now()  # the plots show the run as it is now, not as at the last tick
         plots = self.slide_plots()
         captions = ["Network"] + ["Decision boundary" if p is self.window.plots.boundary else
                                   "Feature maps" if p is self.window.plots.features else "Loss" for p in plots]
@@ -117,9 +119,14 @@ class SlideExports:
         return path
 
     # --- animation ----------------------------------------------------------------
-    def _start_recording(self, _run) -> None:
-        self.recorder = slides.FrameRecorder(self.window.plots)
-        self._recorded_epoch, self._recorded_at = None, 0.0
+    def _on_run_state(self, state: str) -> None:
+        """A run starts: record its frames (a run that goes on adds to the frames it has)."""
+        if state == "training" and self.recorder is None:
+            self.recorder = slides.FrameRecorder(self.window.plots)
+            self._recorded_epoch, self._recorded_at = None, 0.0
+
+    def _forget_frames(self) -> None:
+        self.recorder = None  # Reset or another project: the frames were of another run
 
     def _on_report(self, report) -> None:
         if self.recorder is None or report.epoch == self._recorded_epoch:

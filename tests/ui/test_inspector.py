@@ -9,7 +9,9 @@ from playground.model.graph import Graph
 from playground.model.params import ParamSpec
 from playground.ui.canvas.commands import SetParam, try_push
 from playground.ui.editors import NumberSpinBox, make_editor, parse_shape
+from playground.model.project import Project
 from playground.ui.inspector import InspectorWidget
+from tests.ui.helpers import Models
 
 
 # ----------------------------------------------------------------------------
@@ -87,15 +89,19 @@ def setup(qtbot):
     inp = graph.add_node("input", -300, 0).id
     refused = []
 
-    def set_param(node_id, name, value):
-        reason = try_push(stack, SetParam(graph, node_id, name, value))
-        if reason:
-            refused.append(reason)
-        return reason is None
+    class Scene:  # the canvas scene's part the inspector uses: undoable set_param, card infos
+        infos = {}
 
-    inspector = InspectorWidget(set_param)
+        @staticmethod
+        def set_param(node_id, name, value):
+            reason = try_push(stack, SetParam(graph, node_id, name, value))
+            if reason:
+                refused.append(reason)
+            return reason is None
+
+    models = Models(Project(graph=graph))
+    inspector = InspectorWidget(models.document, models.edits, models.run, Scene())
     qtbot.addWidget(inspector)
-    inspector.set_graph(graph)
     inspector.show()
     return graph, stack, inspector, dense, inp, refused
 

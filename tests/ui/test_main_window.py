@@ -75,6 +75,15 @@ def load_xor(window, epochs=15):
     window.canvas.zoom_fit()
 
 
+def train_to_end(window, qtbot, timeout=30000, action=None):
+    """Press Play (or ``action``) and wait until that run has finished."""
+    states = []
+    window.run.state_changed.connect(states.append)
+    (action or window.controller.play)()
+    qtbot.waitUntil(lambda: "training" in states and window.run.state == "finished", timeout=timeout)
+    window.run.state_changed.disconnect(states.append)
+
+
 def curve_points(plot, name: str) -> int:
     """How many points curve ``name`` of ``plot`` has drawn (0 before it exists)."""
     try:
@@ -162,13 +171,13 @@ def test_status_bar_says_backend_parameters_and_state(window, qtbot):
 def test_training_an_example_locks_the_canvas_and_draws_curves(window, qtbot):
     load_xor(window, epochs=25)
     states = []
-    window.training.state_changed.connect(states.append)
+    window.run.state_changed.connect(states.append)
     window.menu_actions["play"].trigger()
-    qtbot.waitUntil(lambda: window.training.state in ("running", "finished"), timeout=20000)
-    if window.training.state == "running":
+    qtbot.waitUntil(lambda: window.run.state in ("training", "finished"), timeout=20000)
+    if window.run.state == "training":
         assert window.canvas.locked and "Training is running" in window.canvas.canvas_scene.lock_reason
-    qtbot.waitUntil(lambda: window.training.state == "finished", timeout=30000)
-    assert "running" in states and not window.canvas.locked
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=30000)
+    assert "training" in states and not window.canvas.locked
     qtbot.waitUntil(lambda: curve_points(window.plots.loss, "train") >= 25, timeout=5000)
     x, y = window.plots.loss.curve("train").getData()
     assert y[-1] < y[0]  # it learned
@@ -178,15 +187,16 @@ def test_training_an_example_locks_the_canvas_and_draws_curves(window, qtbot):
     qtbot.waitUntil(lambda: bool(window.canvas.node_item("dense_1").unit_maps.images), timeout=3000)  # heatmaps
 
 
-def test_reset_forgets_the_trained_results(window, qtbot):
+def test_reset_forgets_the_trained_results(window, qtbot, tmp_path):
     load_xor(window, epochs=3)
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)
     assert window.project.trained and window.project.history
-    window.undo_stack.setClean()
+    assert window.save_to(str(tmp_path / "trained.nnpg")) and not window.isWindowModified()
     window.menu_actions["reset_training"].trigger()
     assert not window.project.trained and window.project.history is None
-    assert window.isWindowModified() and window.training.state == "idle"
+    assert window.isWindowModified() and window.run.state == "untrained"
+    assert window.run.history.latest is None
+    qtbot.waitUntil(lambda: curve_points(window.plots.loss, "train") == 0, timeout=3000)
     assert not window.canvas.node_item("dense_1").unit_maps.images
 
 
@@ -203,17 +213,16 @@ def test_a_training_error_shows_in_a_banner_not_a_crash(window, qtbot):
     project = xor_project()
     project.dataset = None
     window.set_project(project, None)
-    window.training.play()
+    window.controller.play()
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10000)
     assert "Choose a dataset" in window.banner.label.text()
     assert "Choose a dataset" in window.statusBar().currentMessage()
-    assert window.training.state == "idle"
+    assert window.run.state == "untrained"
 
 
 def test_save_reopen_and_compare(window, make_window, answers, qtbot, tmp_path):
     load_xor(window, epochs=5)
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)
     answers["save_path"] = tmp_path / "xor"
     assert window.menu_actions["save"].trigger() is None and (tmp_path / "xor.nnpg").exists()
     assert window.windowTitle() == "xor.nnpg[*] — Network Playground" and not window.isWindowModified()
@@ -322,8 +331,7 @@ def test_autosave_writes_a_recovery_copy_and_save_removes_it(window, answers, qt
 
 def test_screenshot_of_the_window_with_a_trained_example(window, qtbot, tmp_path):
     load_xor(window, epochs=20)
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)
     qtbot.wait(200)
     image = window.grab().toImage()
     out = Path(os.environ.get("PLAYGROUND_SHOTS", tmp_path))

@@ -7,7 +7,6 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMenu
 
 from playground.model.autosave import list_recovery
@@ -17,8 +16,9 @@ from playground.ui.app import parse_args
 from playground.ui.autosave import Autosaver, call_off_thread, pending_recoveries, snapshot_project
 from playground.ui.dataset_panel import DatasetPanel
 from playground.ui.recent import MAX_RECENT, RecentFiles
-from playground.ui.settings_panel import SettingsPanel, get_setting
-from playground.ui.training_panel import TrainingPanel, is_failure
+from playground.ui.settings_panel import SettingsPanel
+from playground.ui.training_panel import TrainingPanel
+from tests.ui.helpers import Models
 
 
 def xor_project(epochs: int = 20, lr: float = 0.05, dataset: str | None = "xor") -> Project:
@@ -39,30 +39,39 @@ def xor_project(epochs: int = 20, lr: float = 0.05, dataset: str | None = "xor")
 # ----------------------------------------------------------------------------
 # training settings
 # ----------------------------------------------------------------------------
+class GraphEdits:
+    """The canvas scene's undoable set_param, as the settings panel uses it (recorded)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def set_param(self, node, name, value):
+        self.calls.append((node, name, value))
+        return True
+
+
 @pytest.fixture
 def settings_panel(qtbot):
-    stack = QUndoStack()
-    panel = SettingsPanel(stack)
+    models = Models(xor_project())
+    panel = SettingsPanel(models.document, models.edits, GraphEdits())
     qtbot.addWidget(panel)
-    project = xor_project()
-    panel.set_project(project)
     panel.show()
-    return panel, project, stack
+    return panel, models.project, models.undo_stack, models
 
 
 def test_every_setting_has_an_editor_showing_the_project_value(settings_panel):
-    panel, project, _ = settings_panel
+    panel, project, *_ = settings_panel
     from playground.model.settings import TrainingSettings
 
     wanted = set(TrainingSettings.setting_paths()) - {"hooks.frozen"}
     assert set(panel.editors) == wanted
     for path, editor in panel.editors.items():
-        assert editor.value() == pytest.approx(get_setting(project.settings, path)) \
-            if isinstance(editor.value(), float) else editor.value() == get_setting(project.settings, path), path
+        assert editor.value() == pytest.approx(project.settings.get(path)) \
+            if isinstance(editor.value(), float) else editor.value() == project.settings.get(path), path
 
 
 def test_a_setting_edit_is_one_undoable_step(settings_panel):
-    panel, project, stack = settings_panel
+    panel, project, stack, _ = settings_panel
     lr = panel.editors["optimizer.lr"].widget
     lr.setValue(0.2)
     lr.setValue(0.3)
@@ -75,8 +84,16 @@ def test_a_setting_edit_is_one_undoable_step(settings_panel):
     assert project.settings.batch_size == 64 and stack.undoText() == "Set Batch size"
 
 
+def test_a_setting_changed_elsewhere_shows_in_the_field(settings_panel):
+    panel, project, stack, models = settings_panel
+    models.edits.set_setting("optimizer.lr", 0.5)  # e.g. the Training panel's field, or a preset
+    assert panel.editors["optimizer.lr"].value() == pytest.approx(0.5)
+    models.document.replace(xor_project(lr=0.007))  # another project: nothing of the old one stays
+    assert panel.editors["optimizer.lr"].value() == pytest.approx(0.007)
+
+
 def test_only_the_chosen_optimizers_hyperparameters_are_shown(settings_panel):
-    panel, project, _ = settings_panel
+    panel, project, *_ = settings_panel
 
     def shown(path):
         return not panel.rows[path][1].isHidden()
@@ -93,11 +110,11 @@ def test_only_the_chosen_optimizers_hyperparameters_are_shown(settings_panel):
 
 
 def test_a_refused_combination_is_explained_and_changes_nothing(settings_panel, qtbot):
-    panel, project, stack = settings_panel
+    panel, project, stack, models = settings_panel
     combo = panel.editors["optimizer.name"].widget
     combo.setCurrentIndex(combo.findData("sgd"))
     count = stack.count()
-    with qtbot.waitSignal(panel.message) as blocker:
+    with qtbot.waitSignal(models.edits.message) as blocker:
         panel.editors["optimizer.nesterov"].widget.setChecked(True)  # needs momentum > 0
     assert "momentum" in blocker.args[0]
     assert project.settings.optimizer.nesterov is False and stack.count() == count
@@ -105,7 +122,7 @@ def test_a_refused_combination_is_explained_and_changes_nothing(settings_panel, 
 
 
 def test_optional_settings_read_off_at_zero(settings_panel):
-    panel, project, _ = settings_panel
+    panel, project, *_ = settings_panel
     clip = panel.editors["hooks.clip_norm"].widget
     assert clip.text() == "off" and project.settings.hooks.clip_norm is None
     clip.setValue(1.5)
@@ -115,12 +132,10 @@ def test_optional_settings_read_off_at_zero(settings_panel):
 
 
 def test_the_loss_box_edits_the_output_node(settings_panel):
-    panel, project, _ = settings_panel
-    calls = []
-    panel.set_param = lambda node, name, value: calls.append((node, name, value)) or True
+    panel, project, *_ = settings_panel
     combo = panel.loss_editor.widget
     combo.setCurrentIndex(combo.findData("mse"))
-    assert calls == [("output_1", "loss", "mse")]
+    assert panel.graph_edits.calls == [("output_1", "loss", "mse")]
     project.graph.set_param("output_1", "loss", "bce_logits")  # changed elsewhere (the inspector)
     assert combo.currentData() == "bce_logits" and "sigmoid built in" in panel.loss_note.text()
 
@@ -130,19 +145,18 @@ def test_the_loss_box_edits_the_output_node(settings_panel):
 # ----------------------------------------------------------------------------
 @pytest.fixture
 def dataset_panel(qtbot):
-    stack = QUndoStack()
-    panel = DatasetPanel(stack)
+    models = Models(xor_project())
+    panel = DatasetPanel(models.document, models.edits)
     qtbot.addWidget(panel)
-    project = xor_project()
-    panel.set_project(project)
+    panel.refresh()
     panel.show()
     qtbot.waitUntil(lambda: panel.dataset is not None, timeout=10000)
-    yield panel, project, stack
+    yield panel, models.project, models.undo_stack, models
     panel.wait_idle()
 
 
 def test_dataset_choice_is_undoable_and_previewed(dataset_panel, qtbot):
-    panel, project, stack = dataset_panel
+    panel, project, stack, _ = dataset_panel
     assert panel.preview.kind == "points" and panel.dataset.name == "xor"
     assert "Noise" in [panel.form.itemAt(i, panel.form.ItemRole.LabelRole).widget().text()
                        for i in range(panel.form.rowCount())]
@@ -156,7 +170,7 @@ def test_dataset_choice_is_undoable_and_previewed(dataset_panel, qtbot):
 
 
 def test_option_changes_are_stored_after_a_short_pause(dataset_panel, qtbot):
-    panel, project, stack = dataset_panel
+    panel, project, *_ = dataset_panel
     panel.editors["noise"].widget.setValue(0.3)
     panel.editors["n"].widget.setValue(100)
     qtbot.waitUntil(lambda: project.dataset.options.get("n") == 100, timeout=3000)
@@ -169,7 +183,7 @@ def test_option_changes_are_stored_after_a_short_pause(dataset_panel, qtbot):
 
 
 def test_a_bad_dataset_file_is_a_message_not_a_crash(dataset_panel, qtbot, tmp_path):
-    panel, project, _ = dataset_panel
+    panel, *_ = dataset_panel
     with qtbot.waitSignal(panel.message, timeout=10000) as blocker:
         panel.choose("csv")
         panel.editors["path"].widget.findChild(QLineEdit).setText(str(tmp_path / "missing.csv"))
@@ -197,58 +211,66 @@ def test_canvas_shapes_follow_the_dataset_and_spare_autoencoders():
 # ----------------------------------------------------------------------------
 @pytest.fixture
 def training(qtbot):
-    panel = TrainingPanel()
+    models = Models(xor_project(), controller=True)
+    panel = TrainingPanel(models.document, models.run, models.controller, models.edits)
     qtbot.addWidget(panel)
-    panel.snapshot = snapshot_project
+    panel.models = models
     yield panel
-    panel.shutdown()
+    models.controller.shutdown()
+
+
+def finished(run):
+    return lambda: run.state == "finished"
 
 
 def test_play_trains_to_the_end(training, qtbot):
-    project = xor_project(epochs=5)
-    training.set_project(project)
+    models = training.models
+    models.document.replace(xor_project(epochs=5))
     states = []
-    training.state_changed.connect(states.append)
-    with qtbot.waitSignal(training.run_finished, timeout=20000):
-        training.play()
-    assert states[0] == "preparing" and "running" in states and states[-1] == "finished"
+    models.run.state_changed.connect(states.append)
+    models.controller.play()
+    qtbot.waitUntil(finished(models.run), timeout=20000)
+    assert states[0] == "preparing" and "training" in states and states[-1] == "finished"
     assert training.progress.value() == 1000
-    assert training.epoch_label.text() == "Epoch 5 / 5"
-    history = training.controller.history
-    assert len(history.series("train_loss")[0]) >= 5
+    assert training.epoch_label.text() == "Epoch 5 / 10"  # Play would go on to 10
+    assert training.play_button.text() == "Go on"
+    assert len(models.run.history.series("train_loss")[0]) >= 5
+    assert models.project.trained and models.project.initial_weights is not None
 
 
 def test_stop_ends_the_run_early_and_says_so(training, qtbot):
-    training.set_project(xor_project(epochs=5000))
-    training.play()
-    qtbot.waitUntil(lambda: training.state == "running" and training.controller.history.latest is not None,
+    models = training.models
+    models.document.replace(xor_project(epochs=5000))
+    models.controller.play()
+    qtbot.waitUntil(lambda: models.run.state == "training" and models.run.history.latest is not None,
                     timeout=20000)
     assert training.stop_button.isEnabled() and not training.play_button.isEnabled()
-    with qtbot.waitSignal(training.run_finished, timeout=10000):
-        training.stop()
+    models.controller.stop()
+    qtbot.waitUntil(finished(models.run), timeout=10000)
     assert training.state_label.text() == "Stopped" and training.progress.value() < 1000
 
 
 def test_step_trains_one_batch_and_pauses(training, qtbot):
-    training.set_project(xor_project())
-    training.step()
-    qtbot.waitUntil(lambda: training.controller.history.latest is not None, timeout=20000)
-    assert training.state == "paused" and training.controller.history.latest.iteration == 1
-    training.step()
-    qtbot.waitUntil(lambda: training.controller.history.latest.iteration == 2, timeout=5000)
-    training.reset()
-    assert training.state == "idle" and training.controller.history.latest is None
+    models = training.models
+    models.controller.step()
+    qtbot.waitUntil(lambda: models.run.history.latest is not None, timeout=20000)
+    assert models.run.state == "paused" and models.run.history.latest.iteration == 1
+    qtbot.waitUntil(lambda: models.project.trained, timeout=5000)  # the paused run sent its weights
+    models.controller.step()
+    qtbot.waitUntil(lambda: models.run.history.latest.iteration == 2, timeout=5000)
+    models.controller.reset()
+    assert models.run.state == "untrained" and models.run.history.latest is None
+    assert not models.project.trained and models.project.initial_weights is not None
     assert training.play_button.isEnabled() and not training.stop_button.isEnabled()
 
 
 def test_problems_come_back_as_readable_errors(training, qtbot):
-    training.set_project(xor_project(dataset=None))
-    with qtbot.waitSignal(training.error, timeout=10000) as blocker:
-        training.play()
-    assert blocker.args[0].startswith("Cannot start training: Choose a dataset")
-    assert training.state == "idle"
-    assert is_failure("Training stopped: the loss became NaN at iteration 3")
-    assert not is_failure("Finished 20 epochs.")
+    models = training.models
+    models.document.replace(xor_project(dataset=None))
+    with qtbot.waitSignal(models.run.message_changed, timeout=10000) as blocker:
+        models.controller.play()
+    assert blocker.args[0].startswith("Cannot start training: Choose a dataset") and blocker.args[1]
+    assert models.run.state == "untrained"
 
 
 def test_diverging_training_reports_the_cause(training, qtbot):
@@ -260,13 +282,11 @@ def test_diverging_training_reports_the_cause(training, qtbot):
     for a, b in zip(ids, ids[1:], strict=False):
         g.connect(a, b)
     project.settings.optimizer.name, project.settings.optimizer.lr, project.settings.epochs = "sgd", 1.0, 20
-    training.set_project(project)
-    errors = []
-    training.error.connect(errors.append)
-    with qtbot.waitSignal(training.run_finished, timeout=20000):
-        training.play()
-    assert errors and "the loss became" in errors[0] and "learning rate" in errors[0]
-    assert training.state == "finished"
+    models = training.models
+    models.document.replace(project)
+    models.controller.play()
+    qtbot.waitUntil(finished(models.run), timeout=20000)
+    assert models.run.error and "the loss became" in models.run.message and "learning rate" in models.run.message
 
 
 # ----------------------------------------------------------------------------
@@ -342,12 +362,15 @@ def test_command_line_arguments():
 
 
 def test_a_training_process_that_cannot_start_is_a_message(training, qtbot, monkeypatch):
-    def refuse(run, paused=False):
+    import playground.ui.training_controller as controller_module
+
+    def refuse(job):
         raise OSError("no more processes")
 
-    monkeypatch.setattr(training.controller, "start", refuse)
-    training.set_project(xor_project(epochs=2))
-    with qtbot.waitSignal(training.error, timeout=20000) as blocker:
-        training.play()
+    monkeypatch.setattr(controller_module, "TrainingProcess", refuse)
+    models = training.models
+    models.document.replace(xor_project(epochs=2))
+    with qtbot.waitSignal(models.run.message_changed, timeout=20000) as blocker:
+        models.controller.play()
     assert blocker.args[0] == "Could not start the training process: no more processes"
-    assert training.state == "idle" and training.play_button.isEnabled()
+    assert models.run.state == "untrained" and training.play_button.isEnabled()

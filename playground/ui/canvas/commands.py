@@ -15,8 +15,8 @@ and the caller gets the model's message to show::
     if reason:
         status_bar.showMessage(reason)
 
-:class:`SetWeight` is the one command that edits the project's weights rather than
-the graph (the weight editor pushes it, one per edited value).
+Settings, the dataset, frozen layers and weights change through the document's own
+commands (:mod:`playground.ui.edits`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from playground.model.catalog import get_spec
 from playground.model.errors import GraphEditError, UnknownEdgeError
 from playground.model.graph import Edge, Graph
-from playground.session.teaching.text import num, sub
 
 log = logging.getLogger(__name__)
 
@@ -285,71 +284,3 @@ class Paste(GraphCommand):
         with self.graph.batch():
             for node_id in self.node_ids:
                 self.graph.remove_node(node_id)
-
-
-class SetWeight(QUndoCommand):
-    """Set one weight or bias: ``project.<arrays>[name][index] = value`` (``"dense_1.W"``, ``(0, 2)``).
-
-    The value becomes part of the network's starting point. ``build_run`` starts training
-    from ``project.initial_weights`` when there are any, so that is where the edit goes:
-
-    * with trained weights (``project.weights``), the edited trained set becomes both what
-      is shown and what the next run (Play) starts from. The project's recording of the
-      last run (its start, curves and optimizer state, which make it replayable) no longer
-      describes this network, so its history and optimizer state are set aside;
-    * without them, the starting point is edited, beginning with ``base`` (the weights the
-      seed gives) if it has none yet.
-
-    Arrays are copied on write and never changed in place: a snapshot handed to the
-    training thread shares them. Undo puts back everything as it was — unless a training
-    run or Reset has replaced the weights since; then there is nothing left to undo, and the
-    command drops itself from the stack (Qt deletes an obsolete command).
-    """
-
-    def __init__(self, project, name: str, index: tuple[int, ...], value: float,
-                 base: Mapping[str, Any] | None = None):
-        node_id, _, param = name.rpartition(".")
-        symbol = ("w" if param.startswith("W") else param) + sub(*(i + 1 for i in index))
-        super().__init__(f"Set {symbol} of {node_id} to {num(value, 4)}")
-        self.project, self.name, self.index = project, name, tuple(int(i) for i in index)
-        self.value = float(value)
-        self.base = base
-        self.old_value: float | None = None
-        self._before: dict[str, Any] = {}
-        self._array: Any = None  # the array this edit made (identifies "still our edit" on undo)
-
-    def start_point(self) -> Mapping[str, Any] | None:
-        """The weights the edit applies to: trained ones, else the starting point, else ``base``."""
-        p = self.project
-        if p.weights is not None:
-            return p.weights
-        return p.initial_weights if p.initial_weights is not None else self.base
-
-    def redo(self) -> None:
-        p = self.project
-        start = self.start_point()
-        old = None if start is None else start.get(self.name)
-        if old is None or len(self.index) != old.ndim or any(not 0 <= i < n for i, n in zip(self.index, old.shape)):
-            log.warning("%s: %s has no entry %s any more", self.text(), self.name, self.index)
-            self.setObsolete(True)
-            return
-        array = old.copy()
-        array[self.index] = self.value
-        edited = {**start, self.name: array}
-        self._before = {k: getattr(p, k) for k in _RECORDING}
-        self._array, self.old_value = array, float(old[self.index])
-        p.initial_weights = edited
-        if p.weights is not None:
-            p.weights = edited
-            p.history = p.optimizer_state = None  # the recording of a run this network no longer is
-
-    def undo(self) -> None:
-        p = self.project
-        if (p.initial_weights or {}).get(self.name) is not self._array:
-            self.setObsolete(True)  # a run or Reset replaced the weights: nothing of this edit is left
-            return
-        for key, value in self._before.items():
-            setattr(p, key, value)
-
-
-_RECORDING = ("weights", "initial_weights", "history", "optimizer_state")

@@ -75,6 +75,7 @@ class CanvasScene(QGraphicsScene):
         self.frozen: set[str] = set()  # node ids marked frozen on their cards (transfer learning)
         self.locked = False
         self.lock_reason = ""
+        self.moves_allowed = True
         self.analysis_count = 0  # how often shape inference ran (tests)
         self.input_shapes: dict[str, tuple[int, ...]] = {}
         self.target_shape: tuple[int, ...] | None = None
@@ -140,7 +141,7 @@ class CanvasScene(QGraphicsScene):
     def _on_node_added(self, node) -> None:
         self._structure_changed = True
         item = NodeItem(node, self.style)
-        item.set_locked(self.locked)
+        item.set_locked(not self.moves_allowed)
         item.set_frozen(node.id in self.frozen)
         item.set_port_count(self.graph.port_count(node.id))
         self.node_items[node.id] = item
@@ -358,7 +359,8 @@ class CanvasScene(QGraphicsScene):
 
     def push(self, command: commands.GraphCommand) -> bool:
         """Push ``command`` unless locked or refused by the model; show the reason if not."""
-        if self.refuse_if_locked():
+        moving = self.moves_allowed and isinstance(command, commands.MoveNodes)
+        if not moving and self.refuse_if_locked():
             return False
         reason = commands.try_push(self.undo_stack, command)
         if reason:
@@ -437,13 +439,16 @@ class CanvasScene(QGraphicsScene):
     # ------------------------------------------------------------------
     # locked mode (training)
     # ------------------------------------------------------------------
-    def set_locked(self, locked: bool, reason: str = "") -> None:
+    def set_locked(self, locked: bool, reason: str = "", allow_moves: bool = False) -> None:
+        """Refuse structural edits (adding, wiring, deleting, parameters) with ``reason``; with
+        ``allow_moves`` cards can still be dragged about (while training)."""
         self.locked = bool(locked)
         self.lock_reason = reason if locked else ""
+        self.moves_allowed = bool(allow_moves) or not locked
         if locked:
             self._cancel_interaction()
         for item in self.node_items.values():
-            item.set_locked(self.locked)
+            item.set_locked(not self.moves_allowed)
         self.update()
         self.lock_changed.emit(self.locked, self.lock_reason)
 
@@ -596,7 +601,7 @@ class CanvasScene(QGraphicsScene):
                     self._interaction = ConnectInteraction(self, port)
                 return
         super().mousePressEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton and not self.locked:
+        if event.button() == Qt.MouseButton.LeftButton and self.moves_allowed:
             self._move.press()
 
     def mouseMoveEvent(self, event) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QUndoStack
-from PySide6.QtWidgets import QFrame, QGraphicsView
+from PySide6.QtWidgets import QFrame, QGraphicsView, QHBoxLayout, QLabel, QPushButton
 
 from playground.model.catalog import get_spec
 from playground.model.errors import GraphEditError
@@ -44,6 +44,34 @@ TOAST_MS = 4000
 PASTE_OFFSET = 40.0
 
 
+class LockBar(QFrame):
+    """The banner over the canvas while training runs: why the network cannot change, and a
+    button that stops the run so it can."""
+
+    stop_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("lock_bar")
+        self.label = QLabel()
+        self.button = QPushButton()
+        self.button.setObjectName("stop_and_edit")
+        self.button.clicked.connect(self.stop_requested)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 6, 6, 6)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.button)
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("#lock_bar { background: palette(base); border: 2px solid #d62728; border-radius: 8px; }"
+                           "#lock_bar QLabel { font-weight: 600; }")
+        self.hide()
+
+    def show_lock(self, reason: str, stop_text: str) -> None:
+        self.label.setText(reason)
+        self.button.setText(stop_text)
+        self.setVisible(bool(reason))
+
+
 class CanvasView(QGraphicsView):
     """Shows a :class:`CanvasScene`; owns the edit actions, zoom, pan and drops."""
 
@@ -51,6 +79,8 @@ class CanvasView(QGraphicsView):
     node_activated = Signal(str)  # a card was double-clicked
     selection_changed = Signal(list)  # selected node ids, in graph order
     weights_requested = Signal(str, int, QPoint)  # node id, unit (−1: the whole layer), global position
+
+    stop_requested = Signal()  # "Stop and edit" on the lock banner while training
 
     def __init__(self, graph: Graph, undo_stack: QUndoStack | None = None, parent=None):
         super().__init__(parent)
@@ -87,6 +117,8 @@ class CanvasView(QGraphicsView):
         self.edit_actions: dict[str, QAction] = {}
         self._make_actions()
         self._grow_scene_rect()
+        self.lock_bar = LockBar(self.viewport())
+        self.lock_bar.stop_requested.connect(self.stop_requested)
 
     # ------------------------------------------------------------------
     # convenience
@@ -250,12 +282,25 @@ class CanvasView(QGraphicsView):
     def locked(self) -> bool:
         return self.canvas_scene.locked
 
-    def set_locked(self, locked: bool, reason: str = "") -> None:
-        """Refuse every edit (with ``reason`` shown) while training runs."""
-        self.canvas_scene.set_locked(locked, reason or "Stop training to change the network")
-        for name in ("delete", "cut", "paste", "auto_layout"):
+    def set_locked(self, locked: bool, reason: str = "", allow_moves: bool = False,
+                   stop_text: str = "") -> None:
+        """Refuse structural edits (with ``reason`` shown); with ``allow_moves`` cards can still be
+        moved (while training). ``stop_text`` adds a button to the banner ("Stop and edit") that
+        emits :attr:`stop_requested`."""
+        self.canvas_scene.set_locked(locked, reason or "Stop training to change the network", allow_moves)
+        for name in ("delete", "cut", "paste"):
             self.edit_actions[name].setEnabled(not locked)
+        self.edit_actions["auto_layout"].setEnabled(not locked or allow_moves)
+        self.lock_bar.show_lock(reason if locked and stop_text else "", stop_text)
+        self._place_lock_bar()
         self.viewport().update()
+
+    def _place_lock_bar(self) -> None:
+        bar = self.lock_bar
+        if bar.isVisible():
+            bar.adjustSize()
+            width = min(bar.sizeHint().width(), self.viewport().width() - 24)
+            bar.setGeometry((self.viewport().width() - width) // 2, 10, width, bar.sizeHint().height())
 
     def set_dataset_shapes(self, input_shapes=None, target_shape=None) -> None:
         """See :meth:`CanvasScene.set_dataset_shapes`."""
@@ -322,7 +367,7 @@ class CanvasView(QGraphicsView):
         super().drawForeground(painter, rect)
         scene = self.canvas_scene
         lines = []
-        if scene.locked:
+        if scene.locked and not self.lock_bar.isVisible():
             lines.append(("banner", scene.lock_reason))
         if self._toast:
             lines.append(("toast", self._toast))
@@ -409,6 +454,7 @@ class CanvasView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._grow_scene_rect()
+        self._place_lock_bar()
 
     def mousePressEvent(self, event) -> None:
         pan = event.button() == Qt.MouseButton.MiddleButton or (

@@ -12,17 +12,16 @@ Which weights:
   weights (built here exactly as ``session.compile.build_run`` builds them), or the
   starting point already edited (``project.initial_weights``).
 
-Editing a value pushes one :class:`~.commands.SetWeight` on the window's undo stack (so
-the title gets its ``*`` and Ctrl+Z takes it back). The edited set becomes the starting
-point, which ``build_run`` loads: the next Play starts from the values shown. While
-training runs the table is read-only and says why (the canvas's lock).
+Editing a value goes through :meth:`playground.ui.edits.Edits.set_weight` (one undo step,
+so the title gets its ``*`` and Ctrl+Z takes it back): the next Play starts (or goes on)
+from the values shown. While training runs (not paused) the table is read-only and says why.
 
 Matrices with more than :data:`MAX_EDITABLE` rows or columns are shown read-only with a
 heatmap above the table: one value at a time is no way to change 784 × 64 weights.
 
 The window wires it up with one line::
 
-    self.weight_editing = WeightEditing(self.canvas, lambda: self.project, self.training)
+    self.weight_editing = WeightEditing(self.canvas, document, edits, run)
 """
 
 from __future__ import annotations
@@ -33,14 +32,13 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPoint, QSize, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView,
                                QVBoxLayout, QWidget)
 
 from playground.session.teaching.text import num, sub
 
-from .commands import SetWeight
 from .items.style import NEGATIVE, POSITIVE, mix
 
 MAX_EDITABLE = 32  # the largest side of a matrix edited cell by cell
@@ -316,9 +314,8 @@ class WeightTableModel(QAbstractTableModel):
 # ----------------------------------------------------------------------------
 SOURCE_TEXT = {  # what the values are, and what an edit does
     "trained": ("The trained weights (after the last run).",
-                " Change a value and the next run (Play) starts from the values shown, and the saved "
-                "recording of the last run (its curves, for a replay) is set aside — Ctrl+Z brings it back. "
-                "Reset goes back to the seed's weights."),
+                " Change a value and the next run (Play) goes on from the values shown. "
+                "Reset goes back to the initial weights."),
     "start": ("The weights the next run (Play) starts from, with your changes.",
               " Reset goes back to the seed's weights."),
     "seed": ("Not trained yet: these are the initial weights the seed gives, which training starts from.",
@@ -329,10 +326,9 @@ SOURCE_TEXT = {  # what the values are, and what an edit does
 class WeightEditor(QDialog):
     """The weight matrix and bias of one layer, editable through the undo stack."""
 
-    def __init__(self, canvas, project_source: Callable[[], Any], parent: QWidget | None = None):
+    def __init__(self, canvas, document, edits, run, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Tool)
-        self.canvas = canvas
-        self.project_source = project_source
+        self.canvas, self.document, self.edits, self.run = canvas, document, edits, run
         self.project = None
         self.node_id: str | None = None
         self.unit = -1
@@ -372,12 +368,26 @@ class WeightEditor(QDialog):
             layout.addWidget(widget)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.canvas.canvas_scene.lock_changed.connect(self._show_lock)
+        run.state_changed.connect(self._on_run_state)
+        self.canvas.canvas_scene.lock_changed.connect(self._on_run_state)  # a classroom lock, too
 
     # -- what to show -------------------------------------------------------------------------
     @property
     def locked(self) -> bool:
-        return self.canvas.canvas_scene.locked
+        return self.run.running or self.canvas.canvas_scene.locked
+
+    @property
+    def lock_reason(self) -> str:
+        if self.run.running:
+            return "Training is running — pause it to edit weights"
+        return self.canvas.canvas_scene.lock_reason
+
+    def project_source(self):
+        return self.document.project
+
+    def _on_run_state(self, *_args) -> None:
+        if shiboken6.isValid(self):
+            self._show_lock(self.locked, self.lock_reason)
 
     def show_layer(self, node_id: str, unit: int = -1, from_edge: bool = True) -> bool:
         """Show the weights of ``node_id`` (``from_edge``: the edge into it was double-clicked;
@@ -444,7 +454,7 @@ class WeightEditor(QDialog):
         self.source.setVisible(True)
         self.table.setVisible(True)
         self._show_heatmap(None if small else matrix)
-        self._show_lock(self.locked, self.canvas.canvas_scene.lock_reason)
+        self._show_lock(self.locked, self.lock_reason)
 
     def _show_unavailable(self, reason: str) -> None:
         self.weights, self.layer, self.error = None, None, reason
@@ -478,7 +488,7 @@ class WeightEditor(QDialog):
         self.model.set_editable(small and not locked)
         if locked:
             self._say(f"{reason or 'Editing is locked'}. These are the weights from before this run; they "
-                      "are shown again when it stops.", warning=True)
+                      "are shown again when it pauses or stops.", warning=True)
         else:
             self.notice.setVisible(False)
 
@@ -499,8 +509,7 @@ class WeightEditor(QDialog):
     # -- editing ------------------------------------------------------------------------------
     def _on_double_click(self, _index) -> None:
         if self.locked:  # Qt would do nothing: say why instead
-            self._say(self.canvas.canvas_scene.lock_reason or "Editing is locked")
-            self.canvas.canvas_scene.refuse_if_locked()
+            self._say(self.lock_reason or "Editing is locked")
 
     def _commit(self, row: int, column: int, text: str) -> bool:
         try:
@@ -519,16 +528,17 @@ class WeightEditor(QDialog):
         """Set one cell (``row`` ``rows`` is the bias) through the undo stack; the reason if refused."""
         if self.layer is None or self.weights is None:
             return self.error or "There are no weights to edit here."
-        if self.canvas.canvas_scene.refuse_if_locked():
-            return self.canvas.canvas_scene.lock_reason or "Editing is locked"
+        if self.locked:
+            self.canvas.canvas_scene.refuse_if_locked()  # says why on the canvas too
+            return self.lock_reason or "Editing is locked"
         if not self.model.editable:
             return f"{self.layer.matrix} is too large to edit one value at a time here."
         if self.model.is_bias_row(row):
             name, index = self.layer.bias, (column,)
         else:
             name, index = self.layer.matrix, (row, column)
-        command = SetWeight(self.project, name, index, value, base=self.weights.base)
-        self.canvas.undo_stack.push(command)
+        if not self.edits.set_weight(name, index, value, base=self.weights.base):
+            return f"{name} has no entry {list(index)} any more."
         return None
 
     # -- placement -----------------------------------------------------------------------------
@@ -555,23 +565,20 @@ class WeightEditor(QDialog):
 class WeightEditing(QObject):
     """Opens one :class:`WeightEditor` for the canvas's double-clicks and keeps it current."""
 
-    def __init__(self, canvas, project_source: Callable[[], Any], training=None, parent: QObject | None = None):
+    def __init__(self, canvas, document, edits, run, parent: QObject | None = None):
         super().__init__(parent)
-        self.canvas = canvas
-        self.project_source = project_source
+        self.canvas, self.document, self.edits, self.run = canvas, document, edits, run
         self.editor: WeightEditor | None = None
         canvas.weights_requested.connect(self.open)
-        canvas.undo_stack.indexChanged.connect(self._after_edit)
-        canvas.canvas_scene.graph_replaced.connect(self._refresh)
-        if training is not None:  # a finished run stored new weights; Reset dropped them
-            training.run_finished.connect(self._refresh)
-            training.results_cleared.connect(self._refresh)
+        document.results_changed.connect(self._on_results_changed)  # an edit, undo, a finished run, Reset
+        document.changed.connect(self._refresh)
+        document.replaced.connect(self._refresh)
 
     def open(self, node_id: str, unit: int = -1, point: QPoint | None = None) -> WeightEditor | None:
         """Show the weights for a double-click on an edge into ``node_id`` (``unit`` −1) or on unit
         ``unit``'s heatmap of ``node_id``; ``None`` (and the reason on the canvas) if there are none."""
         if self.editor is None:
-            self.editor = WeightEditor(self.canvas, self.project_source, self.canvas.window())
+            self.editor = WeightEditor(self.canvas, self.document, self.edits, self.run, self.canvas.window())
         if not self.editor.show_layer(node_id, unit, from_edge=unit < 0):
             return None
         self.editor.show()
@@ -584,13 +591,9 @@ class WeightEditing(QObject):
         if self.editor is not None and shiboken6.isValid(self.editor):
             self.editor.refresh()
 
-    def _after_edit(self, *_args) -> None:
-        """An edit or an undo: the editor shows the values, trained-weight edge colours follow them.
-
-        Once more a moment later too: other listeners of the same signal may still change the
-        project (the window forgets starting weights that no longer fit a changed network)."""
+    def _on_results_changed(self) -> None:
+        """Weights edited (or undone): the table and the edge colours show them at once."""
         self._refresh()
-        QTimer.singleShot(0, self, self._refresh)  # with a context: dropped if this goes first
-        project, scene = self.project_source(), self.canvas.canvas_scene
-        if self.editor is not None and scene.weights_shown and project.weights is not None and not scene.locked:
+        project, scene = self.document.project, self.canvas.canvas_scene
+        if scene.weights_shown and project.weights is not None and not self.run.running:
             scene.show_weights(weight_stats(project.weights))

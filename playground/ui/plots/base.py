@@ -70,6 +70,7 @@ class HistoryPlot(QWidget):
         self._data_value = None  # the heavy data object drawn last (the history carries it forward)
         self.redraw_count = 0  # how many times redraw() ran (tests, profiling)
         self.node_names: dict[str, str] = {}
+        self.class_names: list[str] | None = None
         self._plot_widgets: list[pg.PlotWidget] = []
         self._curve_sets: list[CurveSet] = []
         self._controls: list[QWidget] = []
@@ -140,6 +141,11 @@ class HistoryPlot(QWidget):
     def set_node_names(self, names: dict[str, str]) -> None:
         """Show ``names[node]`` instead of raw node ids (e.g. ``{"n3": "hidden 1"}``)."""
         self.node_names = dict(names)
+        self.invalidate()
+
+    def set_class_names(self, names: list[str] | None) -> None:
+        """The dataset's own class names (``None``: "class 0", "class 1", …)."""
+        self.class_names = list(names) if names else None
         self.invalidate()
 
     def node_label(self, node: str) -> str:

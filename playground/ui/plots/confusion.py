@@ -61,6 +61,7 @@ class ConfusionMatrixView(HistoryPlot):
             self._clear_texts()
             self.image.clear()
             self.matrix = self.rgba = None
+            set_plot_title(self.plot_widget, "Confusion matrix")
             return
         self.matrix = np.asarray(matrix, dtype=float)
         self.rgba = confusion_rgba(self.matrix)

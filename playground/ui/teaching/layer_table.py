@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from playground.session.compile import summarize
 
+from ..binding import follow
 from ..export import write_text_for
 
 HEADER = ("Layer", "Kind", "Output shape", "Trainable", "Fixed")
@@ -100,7 +101,7 @@ class LayerTableView(QWidget):
         layout.addWidget(self.totals)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
-        window.undo_stack.indexChanged.connect(lambda _index: self.refresh())
+        follow(window.document.changed, self.refresh, self)  # any edit, undo or redo, another project
         window.dataset_panel.dataset_loaded.connect(lambda _dataset: self.refresh())  # input shapes
         self.refresh()
 

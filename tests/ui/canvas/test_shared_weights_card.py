@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from playground.model.templates import template_project
 from playground.ui.inspector import InspectorWidget
+from tests.ui.helpers import Models
 
 SHOTS = os.environ.get("PLAYGROUND_SHOTS")  # a folder: save screenshots there to look at them
 
@@ -33,9 +34,9 @@ def test_typing_a_layer_in_the_inspector_ties_the_card_and_undo_unties_it(make_v
     graph.set_param("dense_3", "share_weights_with", None)  # start untied
     view = make_view(graph, size=(1500, 520))
     view.set_dataset_shapes({"input_1": (1, 8, 16)}, (1,))
-    inspector = InspectorWidget(view.set_param)
+    models = Models(project)
+    inspector = InspectorWidget(models.document, models.edits, models.run, view.canvas_scene)
     qtbot.addWidget(inspector)
-    inspector.set_graph(graph)
     inspector.resize(360, 520)
     inspector.show()
     inspector.show_node("dense_3")

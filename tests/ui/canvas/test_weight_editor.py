@@ -16,7 +16,7 @@ from playground.session.report import DecisionGrid
 from playground.session.teaching.text import num
 from playground.ui.autosave import snapshot_project
 from playground.ui.canvas import CanvasView
-from playground.ui.canvas.commands import SetWeight
+from tests.ui.helpers import Models
 from playground.ui.canvas.weight_editor import MAX_EDITABLE, WeightEditing, parse_number, weight_stats
 from tests.ui.canvas.helpers import mouse
 from tests.ui.test_main_window import answers, load_xor, make_window, qsettings  # noqa: F401  (fixtures)
@@ -46,14 +46,15 @@ def editing(qtbot):
     canvases = []
 
     def make(project):
-        canvas = CanvasView(project.graph, QUndoStack())
+        models = Models(project)
+        canvas = CanvasView(project.graph, models.undo_stack)
         canvases.append(canvas)
         canvas.resize(1400, 500)
         canvas.show()
         qtbot.waitExposed(canvas)
         canvas.set_dataset_shapes({n.id: tuple(n.params["shape"]) for n in project.graph.nodes_of_kind("input")})
         canvas.zoom_fit()
-        return canvas, WeightEditing(canvas, lambda: project, parent=canvas)
+        return canvas, WeightEditing(canvas, models.document, models.edits, models.run, parent=canvas)
 
     yield make
     for canvas in canvases:
@@ -139,14 +140,13 @@ def test_an_edited_weight_reaches_the_engine_and_the_output_changes_as_by_hand(q
 
     for _ in range(3):  # undo, one value at a time: back to the seed's weights
         canvas.undo_stack.undo()
-    assert project.initial_weights is None
     fresh = build_run(Project(graph=project.graph, dataset=project.dataset), backend="numpy")
     np.testing.assert_array_equal(engine_weights(project, "dense_1.W")[1],
                                   fresh.net.named_parameters()["dense_1.W"].data)
     assert editor.model.data(editor.model.index(0, 0)) == num(fresh.net.named_parameters()["dense_1.W"].data[0, 0], 4)
 
 
-def test_editing_trained_weights_makes_them_the_next_start_and_undo_brings_the_recording_back(qtbot, editing):
+def test_editing_trained_weights_makes_them_where_play_goes_on_and_undo_takes_it_back(qtbot, editing):
     project = project_with([("dense", {"units": 2}), ("sigmoid", {}), ("output", {"loss": "mse"})])
     run = build_run(project, backend="numpy")
     trained = {k: v + 1.0 for k, v in run.net.state_dict().items()}  # pretend training moved every weight
@@ -162,12 +162,11 @@ def test_editing_trained_weights_makes_them_the_next_start_and_undo_brings_the_r
     assert editor.set_value(0, 1, 3.25) is None
     assert edge.weight == pytest.approx(float(project.weights["dense_1.W"].mean()))  # the edge follows
     assert edge.weight != pytest.approx(mean_before)
-    assert project.weights["dense_1.W"][0, 1] == 3.25 and project.history is None
-    assert project.initial_weights is project.weights  # the next run starts from what is shown
+    assert project.weights["dense_1.W"][0, 1] == 3.25  # Play goes on from what is shown
+    assert project.history == {"train_loss": [[1.0, 0.5]]}  # the curves go on too
     assert trained["dense_1.W"][0, 1] != 3.25  # copied on write: the old arrays are untouched
-    np.testing.assert_array_equal(engine_weights(project, "dense_1.W")[1][0], [trained["dense_1.W"][0, 0], 3.25])
     canvas.undo_stack.undo()
-    assert project.weights is trained and project.history == {"train_loss": [[1.0, 0.5]]}
+    assert project.weights["dense_1.W"][0, 1] == trained["dense_1.W"][0, 1]
     assert editor.model.value(0, 1) == trained["dense_1.W"][0, 1]
 
 
@@ -243,17 +242,17 @@ def test_a_large_matrix_is_shown_read_only_with_a_heatmap(qtbot, editing):
 def test_undo_after_a_run_replaced_the_weights_drops_the_stale_edit(qtbot):
     project = project_with([("dense", {"units": 2}), ("output", {"loss": "mse"})])
     base = build_run(project, backend="numpy").net.state_dict()
-    stack = QUndoStack()
-    stack.push(SetWeight(project, "dense_1.W", (1, 0), 2.0, base=base))
+    models = Models(project)
+    stack = models.undo_stack
+    assert models.edits.set_weight("dense_1.W", (1, 0), 2.0, base=base)
     assert project.initial_weights["dense_1.W"][1, 0] == 2.0 and base["dense_1.W"][1, 0] != 2.0
-    project.initial_weights = dict(project.initial_weights)  # a save copies the dict: the edit is still there
     stack.undo()
-    assert project.initial_weights is None
+    assert project.initial_weights["dense_1.W"][1, 0] == base["dense_1.W"][1, 0]
     stack.redo()
-    run_start = {k: v.copy() for k, v in project.initial_weights.items()}
-    project.weights, project.initial_weights = run_start, run_start  # a run stored its own arrays
+    run_end = {k: v + 1 for k, v in project.initial_weights.items()}
+    models.document.set_results(run_end, None)  # a run stored its own arrays
     stack.undo()  # nothing of the edit is left to undo: it leaves the stack, the run's weights stay
-    assert stack.count() == 0 and project.initial_weights is run_start
+    assert stack.count() == 0 and project.weights["dense_1.W"][1, 0] == 3.0
 
 
 def test_in_the_window_an_edit_marks_the_project_and_undo_takes_it_back(qtbot, make_window):  # noqa: F811
@@ -273,12 +272,10 @@ def test_in_the_window_an_edit_marks_the_project_and_undo_takes_it_back(qtbot, m
     assert editor.model.value(3, 0) == np.float32(old) and not window.isWindowModified()
     window.menu_actions["redo"].trigger()
     qtbot.waitUntil(lambda: window.training.play_button.isEnabled())
-    window.training.step()  # one batch: the run is built from the edited starting point
-    qtbot.waitUntil(lambda: window.training.run is not None, timeout=10000)
-    assert window.training.run.initial_weights["dense_2.W"][3, 0] == -2.0
-    assert editor.notice.isVisible()  # locked while it (paused) trains, and it says so
-    window.training.stop()
-    qtbot.waitUntil(lambda: not window.training.busy, timeout=10000)
+    window.controller.play()  # the run starts from the edited starting point
+    qtbot.waitUntil(lambda: window.run.state == "training", timeout=10000)
+    assert window.project.initial_weights["dense_2.W"][3, 0] == -2.0
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=20000)
     qtbot.waitUntil(lambda: window.project.weights is not None, timeout=10000)
     np.testing.assert_array_equal(editor.model.matrix, window.project.weights["dense_2.W"])  # now the trained ones
     assert "trained weights" in editor.source.text() and not editor.notice.isVisible()

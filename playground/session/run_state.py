@@ -1,0 +1,170 @@
+"""The run of the open project, as a model with events: what every training view renders from.
+
+A :class:`RunModel` holds what a run is *doing* and what came of it so far that
+is not the weights (those live in the project, see
+:class:`~playground.model.document.Document`): the state, the counters, the
+metric history, the message the last run ended with, and the data the plots
+draw on (points of a 2-D dataset, class names). Views never keep copies of any
+of it; they subscribe and render.
+
+States: ``untrained`` (no trained weights), ``preparing`` (Play pressed, data
+and network being built), ``training``, ``paused``, ``finished`` (trained
+weights exist; Play trains on from them).
+
+Events (psygnal, no Qt): ``state_changed(state)``, ``reported(Report)`` (a new
+report or a picture of the current weights), ``data_changed(RunData | None)``,
+``message_changed(text, is_error)`` and ``cleared()`` (history and counters
+gone: Reset, another project).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from psygnal import Signal
+
+from .history import MetricHistory
+from .report import Report
+
+UNTRAINED, PREPARING, TRAINING, PAUSED, FINISHED = "untrained", "preparing", "training", "paused", "finished"
+STATES = (UNTRAINED, PREPARING, TRAINING, PAUSED, FINISHED)
+BUSY = (PREPARING, TRAINING, PAUSED)
+STATE_TEXT = {UNTRAINED: "Ready", PREPARING: "Preparing…", TRAINING: "Training", PAUSED: "Paused",
+              FINISHED: "Finished"}
+
+
+@dataclass
+class RunData:
+    """What the plots draw besides the history: the data of the open project (host arrays)."""
+
+    task: str | None = None
+    plane: bool = False  # 2-D points: a decision boundary is drawn
+    images: bool = False
+    x_train: np.ndarray | None = None  # for 2-D data: the points (first two columns)
+    y_train: np.ndarray | None = None
+    x_test: np.ndarray | None = None
+    y_test: np.ndarray | None = None
+    class_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Counters:
+    epoch: int = 0  # epochs finished
+    iteration: int = 0  # batches trained
+    target_epochs: int = 0  # where the run (or the one Play starts) stops
+    iterations_total: int = 0
+    learning_rate: float | None = None  # the rate the last batch used (a schedule moves it)
+
+
+def counters_from_history(history: MetricHistory) -> Counters:
+    """Epoch and iteration of a stored run (a reopened project), read from its curves."""
+    _, iterations = history.series("train_loss")
+    _, epochs = history.series("epoch")
+    counters = Counters()
+    if len(epochs):
+        counters.epoch = int(epochs[-1])
+    it, _ = history.series("train_loss")
+    if len(it):
+        counters.iteration = int(it[-1])
+    counters.target_epochs = counters.epoch
+    counters.iterations_total = counters.iteration
+    return counters
+
+
+class RunModel:
+    """State, counters, history and plot data of the open project's run."""
+
+    state_changed = Signal(str)
+    reported = Signal(object)  # Report
+    data_changed = Signal(object)  # RunData | None
+    message_changed = Signal(str, bool)  # text, is_error
+    cleared = Signal()
+
+    def __init__(self):
+        self.state = UNTRAINED
+        self.history = MetricHistory()
+        self.counters = Counters()
+        self.data: RunData | None = None
+        self.message = ""
+        self.error = False
+
+    # -- questions --------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.state in BUSY
+
+    @property
+    def running(self) -> bool:
+        """Training without a pause (or about to): the network's structure must not change now."""
+        return self.state in (PREPARING, TRAINING)
+
+    @property
+    def cut_short(self) -> bool:
+        """Finished before the epochs it was started for (stopped, early stopping, NaN)."""
+        c = self.counters
+        return self.state == FINISHED and c.epoch < c.target_epochs
+
+    def state_text(self) -> str:
+        return "Stopped" if self.cut_short else STATE_TEXT[self.state]
+
+    def next_target(self, epochs: int) -> int:
+        """The epoch count Play trains to: on to the target of a run cut short, else ``epochs`` more."""
+        c = self.counters
+        return c.target_epochs if c.epoch < c.target_epochs else c.epoch + int(epochs)
+
+    # -- changes ------------------------------------------------------------------
+    def set_state(self, state: str) -> None:
+        if state not in STATES:
+            raise ValueError(f"unknown run state {state!r}")
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    def begin(self, target_epochs: int, iterations_total: int) -> None:
+        """A run starts (or goes on) towards ``target_epochs``; history and counters continue."""
+        self.counters.target_epochs = int(target_epochs)
+        self.counters.iterations_total = int(iterations_total)
+        self.set_message("")
+        self.set_state(TRAINING)
+
+    def append(self, reports: list[Report]) -> None:
+        """Reports from the training process, oldest first (the history keeps them all)."""
+        for report in reports:
+            self.history.append(report)
+            c = self.counters
+            c.epoch, c.iteration = report.epoch, report.iteration
+            c.iterations_total, c.learning_rate = report.iterations_total, report.learning_rate
+        if reports:
+            self.reported.emit(reports[-1])
+
+    def show(self, report: Report) -> None:
+        """A picture of the current weights (decision grid, weight statistics) without new curve points:
+        a reopened project, or weights edited by hand."""
+        self.history.show(report)
+        self.reported.emit(report)
+
+    def set_data(self, data: RunData | None) -> None:
+        self.data = data
+        self.data_changed.emit(data)
+
+    def set_message(self, text: str, error: bool = False) -> None:
+        if (text, error) != (self.message, self.error):
+            self.message, self.error = text, error
+            self.message_changed.emit(text, error)
+
+    def clear(self, trained: bool = False) -> None:
+        """Forget the history and counters (Reset); ``trained`` if the weights stay trained."""
+        self.history.clear()
+        self.counters = Counters()
+        self.set_message("")
+        self.set_state(FINISHED if trained else UNTRAINED)
+        self.cleared.emit()
+
+    def restore(self, history: dict | None, trained: bool) -> None:
+        """Take over a stored run (a project opened from a file): its curves, counters and state."""
+        self.history.replace(MetricHistory.from_dict(history) if history else MetricHistory())
+        self.counters = counters_from_history(self.history)
+        self.set_message("")
+        self.set_state(FINISHED if trained else UNTRAINED)
+        self.cleared.emit()
