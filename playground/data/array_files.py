@@ -165,8 +165,8 @@ def gunzip_head(data: bytes, name: str, size: int = 4 + 4 * 255) -> bytes:
     d = zlib.decompressobj(wbits=31)
     try:
         head = d.decompress(data, size)
-    except zlib.error as exc:
-        raise DatasetError(f"{name} looks gzipped but cannot be unpacked ({exc})") from None
+    except zlib.error:
+        raise DatasetError(f"{name} looks gzipped but cannot be unpacked (its compressed data is damaged)") from None
     if len(head) < size and not d.eof:
         raise DatasetError(f"{name} looks gzipped but cannot be unpacked (it is cut short)")
     return head

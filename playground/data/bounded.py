@@ -26,6 +26,7 @@ import ast
 import io
 import math
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -34,6 +35,7 @@ from typing import Callable
 import numpy as np
 
 Fail = Callable[[str], Exception]
+_TECHNICAL = re.compile(r"\b\w*(Error|Exception)\b|Errno|Error -\d|0x[0-9a-f]+")  # texts not meant for students
 
 KiB, MiB, GiB = 2**10, 2**20, 2**30
 CHUNK = 1 * MiB
@@ -153,8 +155,8 @@ def gunzip(data: bytes, limit: int, error: Fail, name: str) -> bytes:
             rest = d.unused_data.lstrip(b"\0")  # a second gzip member may follow (as in `cat a.gz b.gz`)
             if rest and not rest.startswith(b"\x1f\x8b"):
                 break  # trailing garbage after a complete member, as gzip itself ignores
-    except zlib.error as exc:
-        raise error(f"{name} looks gzipped but cannot be unpacked ({exc})") from None
+    except zlib.error:
+        raise error(f"{name} looks gzipped but cannot be unpacked (its compressed data is damaged)") from None
     return bytes(out)
 
 
@@ -163,8 +165,8 @@ def inflate_limited(data: bytes, limit: int, error: Fail, name: str) -> bytes:
     try:
         d = zlib.decompressobj()
         return d.decompress(data, max(1, limit))
-    except zlib.error as exc:
-        raise error(f"the {name} data is corrupt ({exc})") from None
+    except zlib.error:
+        raise error(f"the {name} data is corrupt (its compressed data is damaged)") from None
 
 
 # --- zip members and .npy arrays --------------------------------------------------------
@@ -187,14 +189,13 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, error: F
                     break
                 out += chunk
                 if len(out) > info.file_size:
-                    raise error(f"{where} unpacks to more than the {size_text(info.file_size)} it claims; "
-                                "the file is damaged")
+                    raise error(f"{where} unpacks to more than the {size_text(info.file_size)} it claims")
     except _READ_ERRORS as exc:
         if isinstance(exc, MemoryError):
             raise error(f"{where} is too large to read") from None
-        raise error(f"{where} cannot be read; the file is damaged ({_reason(exc)})") from None
+        raise error(f"{where} cannot be read ({_reason(exc)})") from None
     if len(out) != info.file_size:
-        raise error(f"{where} is incomplete; the file is damaged")
+        raise error(f"{where} is incomplete")
     return out
 
 
@@ -234,8 +235,8 @@ def npy_header(payload: "bytes | bytearray", error: Fail, where: str) -> tuple[t
     expected = math.prod(shape) * dtype.itemsize
     offset = start + length
     if offset + expected != len(payload):
-        raise error(f"{where} should hold {expected:,} bytes of data for shape {shape}, but holds "
-                    f"{len(payload) - offset:,}; the file is damaged")
+        raise error(f"{where} should hold {expected:,} bytes of data for shape {shape}, but the stored data "
+                    f"does not match ({len(payload) - offset:,} bytes)")
     return shape, fortran, dtype, offset
 
 
@@ -321,8 +322,15 @@ def check_pixels(width: int, height: int, error: Fail, name: str, limit: int = M
 
 
 def _reason(exc: BaseException) -> str:
+    """A short reason for a message; zlib's and the zip module's technical texts become plain words."""
+    if isinstance(exc, zlib.error):
+        return "its compressed data is damaged"
+    if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
+        return "its checksum does not match: the data was changed or damaged"
     lines = str(exc).strip().splitlines()
-    return lines[0][:160] if lines else "unreadable data"
+    if not lines or _TECHNICAL.search(lines[0]):
+        return "its layout is damaged"
+    return lines[0][:160]
 
 
 def _short(value) -> str:
