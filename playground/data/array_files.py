@@ -88,7 +88,8 @@ def _as_inputs(x: np.ndarray, where: str) -> np.ndarray:
             x = x.transpose(0, 3, 1, 2)
         return x.astype(np.float32) / 255.0
     check_finite(x, where)
-    x32 = x.astype(np.float32)
+    with np.errstate(over="ignore"):
+        x32 = x.astype(np.float32)
     if x.dtype.kind == "f" and x.dtype.itemsize > 4:
         check_finite(x32, where + " (as 32-bit numbers)")  # 1e300 becomes inf in float32
     return x32
@@ -110,7 +111,8 @@ def _targets(y: np.ndarray, task: str, where: str):
             )
         return y.astype(np.float32), "multilabel", ()
     if task == "regression":
-        y32 = y.astype(np.float32)
+        with np.errstate(over="ignore"):
+            y32 = y.astype(np.float32)
         check_finite(y32, where + " (as 32-bit numbers)")
         return y32, "regression", ()
     if y.ndim != 1 or not np.all(y == np.round(y)):
@@ -212,7 +214,8 @@ def load_idx(images, labels="") -> Dataset:
         raise DatasetError(f"{images_path.name} holds no images (its shape is {x.shape})")
     x = x[:, None] if x.ndim == 3 else x  # (n, H, W) → one channel
     check_finite(x, images_path.name)
-    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+    with np.errstate(over="ignore"):
+        x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
     check_finite(x, images_path.name + " (as 32-bit numbers)")
     name = images_path.name.split(".")[0]
     if not labels:

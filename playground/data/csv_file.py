@@ -90,7 +90,7 @@ def _read_rows(path: Path):
     except csv.Error as exc:
         reason = (f"a value longer than {csv.field_size_limit():,} characters" if "field larger" in str(exc)
                   else str(exc))
-        raise DatasetError(f"{path.name}: line {reader.line_num + 1} cannot be read as CSV ({reason})") from None
+        raise DatasetError(f"{path.name}: line {max(1, reader.line_num)} cannot be read as CSV ({reason})") from None
     if not rows:
         raise DatasetError(f"{path.name} is empty")
     header, data, lines = rows[0], rows[1:], lines[1:]

@@ -101,8 +101,8 @@ def _read_with_pillow(image_module, data: bytes, kind: str) -> np.ndarray:
     except UnidentifiedImageError:
         raise DatasetError(f"not a {kind} image Pillow can read (the file is damaged, empty or has "
                            "the wrong extension)") from None
-    except image_module.DecompressionBombError as exc:
-        raise DatasetError(f"the image is too large to load safely ({exc})") from None
+    except image_module.DecompressionBombError:
+        raise DatasetError("the image claims more pixels than can be decoded safely; make it smaller") from None
     except DatasetError:
         raise
     except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises these for damaged or cut-short data
@@ -147,7 +147,8 @@ def _npy_image(data: bytes) -> np.ndarray:
     if not np.issubdtype(a.dtype, np.floating):
         raise DatasetError(f"image values must be numbers, got dtype {a.dtype}")
     check_finite(a, "the image array")
-    a = a.astype(np.float32)
+    with np.errstate(over="ignore"):
+        a = a.astype(np.float32)
     check_finite(a, "the image array (as 32-bit numbers)")
     return a
 
