@@ -240,6 +240,7 @@ def _encode_tree(tree: Any, prefix: str, arrays: dict, counter: list[int]) -> An
 def project_members(project: Project) -> dict[str, bytes]:
     """The zip members of a project file, as bytes (everything is checked and encoded first)."""
     data, arrays = project_to_data(project)
+    check_plain_json(data)  # what could not be opened again is not saved (e.g. a lone surrogate in a title)
     members = {PROJECT_JSON: dumps_readable(data).encode("utf-8")}
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
