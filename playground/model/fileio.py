@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import re
 import secrets
@@ -550,7 +551,8 @@ def _parse_int(text: str) -> int:
 
 def check_plain_json(data: Any) -> None:
     """Every text in project data is valid Unicode (no lone surrogate such as ``"\\ud800"``, no NUL),
-    and the graph is within :data:`MAX_NODES` layers. One pass, linear in the size of the data."""
+    every number is finite (no NaN, Infinity or 1e999), and the graph is within :data:`MAX_NODES`
+    layers. One pass, linear in the size of the data."""
     graph = data.get("graph") if isinstance(data, dict) else None
     if isinstance(graph, dict):
         nodes, edges = graph.get("nodes"), graph.get("edges")
@@ -563,7 +565,11 @@ def check_plain_json(data: Any) -> None:
     stack: list[tuple[Any, str]] = [(data, "")]
     while stack:
         value, where = stack.pop()
-        if isinstance(value, str):
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ProjectFileError(f"project.json: {where or 'a number'} is {value} (not a finite number); no "
+                                       "field takes that, so the file was damaged or edited by hand incorrectly.")
+        elif isinstance(value, str):
             problem = bounded.text_problem(value)
             if problem:
                 raise ProjectFileError(f"project.json: {where or 'a text'} holds {problem}; the file was damaged "

@@ -93,6 +93,14 @@ def test_a_4000_digit_number_is_refused(tmp_path):
     refused(tmp_path, zipped(members), match="4,000 digits")
 
 
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e999"])
+def test_non_finite_numbers_are_refused_with_their_place(tmp_path, literal):
+    raw = with_json(lambda d: d["settings"]["optimizer"].update(lr=0.123))
+    members = members_of(raw)
+    members["project.json"] = members["project.json"].replace(b"0.123", literal, 1)
+    refused(tmp_path, zipped(members), match="settings.optimizer.lr is .*not a finite number")
+
+
 # --- not ordinary files, huge files -------------------------------------------------------------
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_returns_at_once(tmp_path):
