@@ -219,10 +219,10 @@ def npy_header(payload: "bytes | bytearray", error: Fail, where: str) -> tuple[t
         text = bytes(payload[start:start + length]).decode("utf-8" if major == 3 else "latin1")
         header = ast.literal_eval(text)
         if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
-            raise ValueError("wrong keys")
+            raise TypeError("wrong keys")
         descr, fortran, shape = header["descr"], header["fortran_order"], header["shape"]
         if not isinstance(descr, str) or not isinstance(fortran, bool) or not isinstance(shape, tuple):
-            raise ValueError("wrong types")
+            raise TypeError("wrong types")
         dtype = np.dtype(descr)
     except Exception:  # noqa: BLE001 - any parse failure (tokenizer, syntax, types) is one message
         raise error(f"{where} has a damaged array header") from None

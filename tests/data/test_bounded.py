@@ -15,8 +15,15 @@ import zlib
 import numpy as np
 import pytest
 
-from playground.data import DatasetError, load_csv, load_idx, load_image_folder, load_npz, read_image
-from playground.data import bounded
+from playground.data import (
+    DatasetError,
+    bounded,
+    load_csv,
+    load_idx,
+    load_image_folder,
+    load_npz,
+    read_image,
+)
 from playground.data.dataset import MAX_CLASSES
 
 from ._files import idx_bytes, png_bytes

@@ -12,7 +12,12 @@ import pytest
 
 from playground.model import fileio
 from playground.model.errors import ProjectFileError
-from playground.model.fileio import load_project, project_to_bytes, remove_stale_temps, save_project
+from playground.model.fileio import (
+    load_project,
+    project_to_bytes,
+    remove_stale_temps,
+    save_project,
+)
 from playground.model.graph import Edge, Graph
 from playground.model.project import Project
 from playground.model.settings import DatasetRef, TrainingSettings
@@ -169,7 +174,7 @@ def test_an_lzma_member_and_a_broken_npy_header_are_specific(tmp_path):
     raw = zipped(members, method=zipfile.ZIP_LZMA)
     refused(tmp_path, raw, match="packed with a method this app does not read")
     npz = members_of(members["weights.npz"])
-    name = sorted(npz)[0]
+    name = min(npz)
     npz[name] = npz[name].replace(b"'shape': (", b"'shape': ((", 1)
     members["weights.npz"] = zipped(npz)
     message = refused(tmp_path, zipped(members), match="damaged array header")
