@@ -258,6 +258,9 @@ def read_npz(source, error: Fail, name: str, *, max_arrays: int = MAX_ARRAYS, ma
     """
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
+    declared = _declared_entries(source)
+    if declared is not None and declared > max_arrays:  # refused before the table of contents is parsed
+        raise error(f"{name} holds {declared:,} {names}s; at most {max_arrays:,} are read")
     try:
         zf = zipfile.ZipFile(source)
         infos = zf.infolist()
@@ -279,6 +282,29 @@ def read_npz(source, error: Fail, name: str, *, max_arrays: int = MAX_ARRAYS, ma
         where = f"{names} {_short(key)} in {name}"
         arrays[key] = npy_array(read_member(zf, info, max_bytes, error, where), error, where)
     return arrays
+
+
+def _declared_entries(f) -> int | None:
+    """The entry count in a zip's end record (read from the file's tail), or None if not found."""
+    try:
+        f.seek(0, io.SEEK_END)
+        size = f.tell()
+        tail_size = min(size, 22 + 65535)
+        f.seek(size - tail_size)
+        tail = f.read(tail_size)
+        f.seek(0)
+    except (OSError, ValueError):
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count = int.from_bytes(tail[at + 10:at + 12], "little")
+    if count != 0xFFFF:
+        return count
+    at64 = tail.rfind(b"PK\x06\x06", 0, at)  # zip64 (over 65,535 entries): its own end record
+    if at64 < 0 or at64 + 40 > len(tail):
+        return None
+    return int.from_bytes(tail[at64 + 32:at64 + 40], "little")
 
 
 # --- checks on values --------------------------------------------------------------------
