@@ -240,7 +240,8 @@ def spin_guarded(seconds: float, gate, grace: float = 5.0) -> int:
 
 
 def make_report_gate(controller):
-    """A :class:`ReportGate` on ``controller``: counts reports made and taken; stops feeding the history on ``drop``."""
+    """A :class:`ReportGate` on the run model ``controller``: counts reports made and taken; stops feeding
+    the history on ``drop``."""
 
     class ReportGate:
         """Counts the reports the worker makes and the GUI takes into its history.
@@ -405,10 +406,8 @@ def frame_costs(window, titles: dict[int, str], rounds: int = 7) -> dict[str, fl
             window._show_report_on_canvas()
             window.canvas.viewport().grab()
         costs["canvas (unit maps, edges)"] = timed(canvas)
-        controller = window.training.controller
         def one_report(report=latest) -> None:
-            controller.history.append(report)
-            controller.report_received.emit(report)
+            window.run.append([report])
         costs["one report (history, counters)"] = timed(one_report)
     return costs
 
@@ -436,13 +435,13 @@ def window_run(project, seconds: float, warmup: float, layout: str, tmp: Path,
         if prepare is not None:
             prepare(window)  # experiments: change something in the window before training
         spin(0.2)
-        panel = window.training
-        gate = make_report_gate(panel.controller)
+        panel, run = window.training, window.run
+        gate = make_report_gate(run)
         QTest.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
-        wait_until(lambda: panel.state != "preparing", 120, "training to start")  # built (or failed)
-        if panel.state != "running":
-            raise RuntimeError(f"training did not run (state {panel.state!r}): {window.banner.label.text()}")
-        gate.watch(panel.controller._reader)
+        wait_until(lambda: run.state != "preparing", 120, "training to start")  # built (or failed)
+        if run.state != "training":
+            raise RuntimeError(f"training did not run (state {run.state!r}): {window.banner.label.text()}")
+        gate.watch(window.controller._reader)
         live = shown_plots(window, titles)
         warm_backlog = spin_guarded(warmup, gate)
         probe = LatencyProbe()
@@ -466,13 +465,13 @@ def window_run(project, seconds: float, warmup: float, layout: str, tmp: Path,
         costs = {}
         if breakdown:
             QTest.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)
-            wait_until(lambda: panel.state == "paused", 60, "training to pause")
+            wait_until(lambda: run.state == "paused", 60, "training to pause")
             spin(0.2)  # the worker finishes its batch; late reports arrive
             gate.drop = False
             costs = frame_costs(window, titles)
             gate.drop = True
         QTest.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
-        wait_until(lambda: panel.state in ("finished", "idle"), 60, "training to stop")
+        wait_until(lambda: run.state in ("finished", "untrained"), 60, "training to stop")
         return WindowRun((end["iteration"] - i0) / (end["time"] - t0), probe.lateness_ms, live,
                          int(end["taken"] - taken0), costs, backlog=int(end["backlog"]), overrun_s=overrun,
                          warmup_backlog=warm_backlog)
@@ -484,11 +483,11 @@ def close_window(window) -> None:
     """Close the window and delete it at once (events still queued for it are discarded)."""
     import shiboken6
 
-    window.training.shutdown()
+    window.controller.shutdown()
     window.dataset_panel.wait_idle(5000)
     window.refresher.stop()
     window.autosaver.stop()
-    window.undo_stack.setClean()  # no "save changes?" question
+    window.forget_changes()  # no "save changes?" question
     window.close()
     shiboken6.delete(window)
     spin(0.05)

@@ -83,18 +83,14 @@ def main(out_dir: str) -> int:
     window.show()
     window.open_file(str(ROOT / "resources" / "examples" / "xor.nnpg"))
     window.dataset_panel.wait_idle()
-    finished = QEventLoop()
-    window.training.run_finished.connect(finished.quit)
-    window.training.play()
-    finished.exec()
+    train(window)
     window.canvas.zoom_fit()
     wait(app, 400)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(out / "main_window.png"))
     print(f"wrote {out / 'main_window.png'}")
-    window.undo_stack.setClean()  # training marks the project modified: no "save changes?" question
-    window.setWindowModified(False)
+    window.forget_changes()  # training marks the project modified: no "save changes?" question
     window.close()
     for shot in TOOL_SHOTS:
         print(f"wrote {shot(out)}")
@@ -124,7 +120,7 @@ def scratch_window(example: str | None = "xor", size: tuple[int, int] = (1600, 1
                 window.dataset_panel.wait_idle()
             yield window
         finally:
-            window.undo_stack.setClean()  # no "save changes?" question on closing
+            window.forget_changes()  # no "save changes?" question on closing
             window.close()
             window.deleteLater()
             settle()
@@ -154,17 +150,25 @@ def train(window, timeout_s: float = 180.0) -> None:
         failures.append(text)
         finished.quit()
 
-    window.training.run_finished.connect(finished.quit)
-    window.training.error.connect(failed)
+    def on_state(state: str) -> None:
+        if state == "finished":
+            finished.quit()
+
+    def on_message(text: str, error: bool) -> None:
+        if error:
+            failed(text)
+
+    window.run.state_changed.connect(on_state)
+    window.run.message_changed.connect(on_message)
     timer.start()
     try:
-        window.training.play()
+        window.controller.play()
         finished.exec()
     finally:
         timer.stop()
-        window.training.run_finished.disconnect(finished.quit)
-        window.training.error.disconnect(failed)
-    if failures or window.training.busy:
+        window.run.state_changed.disconnect(on_state)
+        window.run.message_changed.disconnect(on_message)
+    if failures or window.run.busy:
         raise RuntimeError(failures[0] if failures else f"Training did not finish in {timeout_s:.0f} s")
     settle()
 

@@ -201,6 +201,7 @@ def build_run(project: Project, backend: "str | Backend | None" = None, epochs: 
         if stopping.enabled else None,
         latent_node=latent_node_of(net) if data.task == "reconstruction" else None,
         start_epoch=start_epoch, start_iteration=start_iteration)
+    trainer.start_weights = initial_weights
     return Run(project, backend, net, loss, trainer, dataset, data, initial_weights)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from playground.engine.backend import to_host
 from playground.engine.network import Input, Network
 
+from .not_finite import safe_histogram
 from .report import DecisionGrid, Report
 
 CLASSIFICATION = ("binary", "multiclass")
@@ -95,8 +96,9 @@ def fill_weights(report: Report, net: Network) -> None:
     for name, p in net.named_parameters().items():
         values = to_host(p.data)
         if p.decay and np.isfinite(values).all():  # diverged weights: the NaN message explains
-            counts, edges = np.histogram(values, bins=HISTOGRAM_BINS)
-            report.weight_histograms[name] = (counts, edges)
+            histogram = safe_histogram(values, HISTOGRAM_BINS)
+            if histogram is not None:
+                report.weight_histograms[name] = histogram
 
 
 def fill_activations(report: Report, net: Network) -> None:

@@ -26,7 +26,6 @@ Messages are pickled tuples over two one-way pipes:
 
 from __future__ import annotations
 
-import multiprocessing
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,10 +64,9 @@ class Outcome:
 
 def readable_error(exc: BaseException) -> str:
     """One plain sentence for the window; the traceback goes to the log only."""
-    text = str(exc).strip() or type(exc).__name__
-    if isinstance(exc, (ValueError, KeyError, RuntimeError)):
-        return f"Training failed: {text}"
-    return f"Training failed ({type(exc).__name__}): {text}"
+    from .jobs import readable_error as in_words
+
+    return f"Training failed: {in_words(exc)}"
 
 
 # -----------------------------------------------------------------------------
@@ -106,6 +104,7 @@ def _build_trainer(job: Job):
     run = build_run(project, backend=job.backend, dataset=job.dataset, epochs=job.target_epochs,
                     start_epoch=job.start_epoch, start_iteration=job.start_iteration)
     run.net.load_state_dict(job.initial_state)
+    run.trainer.start_weights = job.initial_state
     if job.optimizer_state is not None:
         resume_optimizer(run.trainer.optimizer, job.optimizer_state)
     if job.learning_rate is not None:
@@ -170,13 +169,10 @@ def _outcome(trainer) -> Outcome:
 # the parent
 # -----------------------------------------------------------------------------
 def _context():
-    """A forkserver that has imported the engine once (plain spawn where there is no fork)."""
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" not in methods:
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["playground.session.remote", "playground.session.compile"])
-    return context
+    """The one forkserver of every child job (:func:`playground.session.jobs.context`)."""
+    from .jobs import context
+
+    return context()
 
 
 class TrainingProcess:

@@ -59,14 +59,13 @@ class Counters:
 
 def counters_from_history(history: MetricHistory) -> Counters:
     """Epoch and iteration of a stored run (a reopened project), read from its curves."""
-    _, iterations = history.series("train_loss")
+    iterations, _ = history.series("train_loss")
     _, epochs = history.series("epoch")
     counters = Counters()
     if len(epochs):
         counters.epoch = int(epochs[-1])
-    it, _ = history.series("train_loss")
-    if len(it):
-        counters.iteration = int(it[-1])
+    if len(iterations):
+        counters.iteration = int(iterations[-1])
     counters.target_epochs = counters.epoch
     counters.iterations_total = counters.iteration
     return counters

@@ -19,9 +19,11 @@ import numpy as np
 
 from playground.engine.backend import to_host
 from playground.engine.network import Network
+from playground.engine.training import train_step
 
 from .report import DecisionGrid, EpochPoint, Report
 from . import probes
+from .not_finite import explain_not_finite
 
 
 @dataclass
@@ -78,6 +80,8 @@ class Trainer:
         self.iteration = int(start_iteration)
         self.epoch = int(start_epoch)
         self.iterations_total = self.iteration + self.batches_per_epoch * max(0, self.epochs - self.epoch)
+        self.start_weights: dict[str, np.ndarray] | None = None  # where the run started (a NaN cause)
+        self._predictions = None
         self.stop_requested = False
         self.finished = False
         self.message = ""
@@ -124,17 +128,17 @@ class Trainer:
         self.optimizer.lr = self._scheduled_lr()
         self.net.train(True)
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned
-            y = self.net.forward(x)
-            loss = self.loss.forward(y, t) + self.net.total_penalty()
-            self.net.backward(self.loss.backward())
-            self.optimizer.step()
-            self._accumulate(float(loss), y, t)
+            loss = train_step(self.net, self.loss, self.optimizer, x, target=t, watch=self._keep_predictions)
+            self._accumulate(loss, self._predictions, t)
         self.iteration += 1
         self._position += self.batch_size
         if not math.isfinite(self._running.loss):
             self._fail_not_finite()
         elif self._position >= len(self._order):
             self._end_epoch()
+
+    def _keep_predictions(self, y, _dy) -> None:
+        self._predictions = y
 
     def _accumulate(self, loss: float, y, t) -> None:
         run = self._running
@@ -153,10 +157,11 @@ class Trainer:
         finite = {k: v for k, v in norms.items() if math.isfinite(v)}
         worst = max(finite, key=finite.get) if finite else None
         detail = (f" The largest gradient norm was {finite[worst]:.3g} in {worst}." if worst else "")
+        cause = explain_not_finite(self.data, self.start_weights) or (
+            f"The learning rate ({self.optimizer.lr:.3g}) is probably too high, or the gradients exploded: "
+            "try a lower learning rate or gradient clipping.")
         self.message = (f"Training stopped: the loss became {'NaN' if math.isnan(self._running.loss) else 'infinite'} "
-                        f"at iteration {self.iteration} (epoch {self.epoch + 1}).{detail} The learning rate "
-                        f"({self.optimizer.lr:.3g}) is probably too high, or the gradients exploded: "
-                        "try a lower learning rate or gradient clipping.")
+                        f"at iteration {self.iteration} (epoch {self.epoch + 1}).{detail} {cause}")
         self.finished = True
 
     def _end_epoch(self) -> None:

@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         doc, run = self.document, self.run
         self.undo_stack.cleanChanged.connect(self.update_title)
         doc.changed.connect(self._on_document_changed)
+        doc.changed.connect(self.autosaver.poke)  # a recovery copy a few seconds after the last edit
         doc.replaced.connect(self._on_replaced)
         doc.results_changed.connect(self._on_results_changed)
         doc.frozen_changed.connect(self.canvas.canvas_scene.set_frozen)  # frozen cards are marked
@@ -227,6 +228,12 @@ class MainWindow(QMainWindow):
 
     def mark_modified(self) -> None:
         self._marked = True
+        self.update_title()
+
+    def forget_changes(self) -> None:
+        """Treat the document as saved (scripts and tests that close the window without asking)."""
+        self.undo_stack.setClean()
+        self._marked = self.document.results_unsaved = False
         self.update_title()
 
     def maybe_save(self) -> bool:

@@ -50,9 +50,12 @@ def test_commands_step_change_the_rate_and_stop():
     process.send("step")
     kind, report = process.receive()
     assert kind == "report" and report.iteration == 1
+    kind, state = process.receive()  # paused after a step: the weights so far come back
+    assert kind == "state" and state.iteration == 1 and "dense_1.W" in state.weights
     process.send("lr", 0.5)
     process.send("step")
     assert process.receive()[1].learning_rate == 0.5
+    assert process.receive()[0] == "state"
     process.send("resume")
     process.send("stop")
     messages = messages_until_end(process)

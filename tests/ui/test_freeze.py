@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from playground.ui.inspector import FREEZE_HELP, FREEZE_TEXT
 from playground.ui.settings_panel import LOCKED_TIP
-from tests.ui.test_main_window import answers, load_xor, make_window, qsettings  # noqa: F401
+from tests.ui.test_main_window import train_to_end, answers, load_xor, make_window, qsettings  # noqa: F401
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -92,10 +92,10 @@ def test_a_frozen_layer_keeps_its_initial_weights_while_the_rest_trains(win, qtb
     load_xor(win, epochs=3)
     click_card(win, qtbot, "dense_1")
     tick_freeze(win, qtbot)
-    with qtbot.waitSignal(win.training.run_finished, timeout=30000):
-        win.menu_actions["play"].trigger()
-        qtbot.waitUntil(lambda: win.training.busy, timeout=10000)
-        assert not win.inspector.freeze_box.isEnabled()  # no freezing while it trains
+    win.menu_actions["play"].trigger()
+    qtbot.waitUntil(lambda: win.run.state == "training", timeout=10000)
+    assert not win.inspector.freeze_box.isEnabled()  # no freezing while it trains
+    qtbot.waitUntil(lambda: win.run.state == "finished", timeout=30000)
     assert win.inspector.freeze_box.isEnabled()
     start, trained = win.project.initial_weights, win.project.weights
     for name in ("dense_1.W", "dense_1.b"):
@@ -116,7 +116,6 @@ def test_deleting_a_frozen_layer_does_not_break_training_and_undo_brings_it_back
     new = scene.add_node("dense", 260, 200, {"units": 8})  # rewire a fresh layer in its place
     assert scene.connect_nodes("input_1", new) and scene.connect_nodes(new, "tanh_1")
     assert not win.canvas.node_item(new).frozen
-    with qtbot.waitSignal(win.training.run_finished, timeout=30000):
-        win.training.play()
+    train_to_end(win, qtbot)
     assert not win.banner.isVisible()
     assert f"{new}.W" in win.project.weights and not any(k.startswith("dense_1.") for k in win.project.weights)

@@ -59,7 +59,7 @@ def make_window(qtbot, qapp, tmp_path, qsettings, answers):
 
     yield make
     for window in windows:
-        window.undo_stack.setClean()
+        window.forget_changes()
         window.close()
     theme.apply_theme("light", qapp)
 

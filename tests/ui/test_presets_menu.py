@@ -103,15 +103,15 @@ def test_locks_and_training_refuse_a_preset_with_the_reason(win, qtbot):
 
     win.classroom.unlock()
     load_xor(win, epochs=5000)
-    win.training.play()
-    qtbot.waitUntil(lambda: win.training.busy, timeout=5000)
+    win.controller.play()
+    qtbot.waitUntil(lambda: win.run.busy, timeout=5000)
     try:
         assert not menu_action(win, "lr_too_low").isEnabled()
         assert not win.presets.apply("lr_too_low") and win.project.settings.optimizer.lr == 0.05
         assert "Stop training first" in win.statusBar().currentMessage()
     finally:
-        win.training.stop()
-        qtbot.waitUntil(lambda: not win.training.busy, timeout=10000)
+        win.controller.stop()
+        qtbot.waitUntil(lambda: not win.run.busy, timeout=10000)
 
 
 def test_hidden_presets_menu(win):

@@ -33,7 +33,7 @@ from playground.ui.slides import (
 from tests.ui import fakes
 from tests.ui.canvas.screenshots import classifier
 from tests.ui.helpers import settle
-from tests.ui.test_main_window import answers, load_xor, make_window, qsettings, window  # noqa: F401
+from tests.ui.test_main_window import train_to_end, answers, load_xor, make_window, qsettings, window  # noqa: F401
 
 
 @pytest.fixture
@@ -239,8 +239,7 @@ def test_window_saves_the_training_as_gif_or_animated_png(window, answers, tmp_p
     monkeypatch.setattr(window_exports, "FRAME_GAP_S", 0.0)  # a frame for every epoch the window sees
     exports = window.slide_exports
     load_xor(window, epochs=40)  # reports bundle the epochs of ~50 ms: 40 give a few frames
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)
     qtbot.waitUntil(lambda: exports.frame_count() >= 2, timeout=5000)
     recorded = list(exports.recorder.frames)
     asked = []

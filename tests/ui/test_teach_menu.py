@@ -19,7 +19,7 @@ from playground.ui.teaching import (
     StepThroughView,
     SweepDialog,
 )
-from tests.ui.test_main_window import answers, load_xor, make_window, qsettings  # noqa: F401  (fixtures)
+from tests.ui.test_main_window import train_to_end, answers, load_xor, make_window, qsettings  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
@@ -86,14 +86,13 @@ def test_keep_this_run_adds_the_trained_history_to_compare_runs(win, qtbot):
     window = win
     load_xor(window, epochs=3)
     assert window.teach.keep_run() is None  # nothing trained yet: nothing kept
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)
     window.menu_actions["keep_run"].trigger()
     compare = opened(window, CompareRunsView)
     assert list(compare.runs) == [f"run 1: {window.project.settings.optimizer.name} lr 0.05"]
     label = next(iter(compare.runs))
     kept = compare.runs[label]
-    live = window.training.controller.history
+    live = window.run.history
     assert kept is not live  # a copy: the next run does not overwrite it
     x, y = kept.series("train_loss")
     _, ly = live.series("train_loss")
@@ -109,8 +108,7 @@ def test_diagnostics_follows_the_window_history(win, qtbot):
     window.menu_actions["diagnostics"].trigger()
     panel = opened(window, DiagnosticsPanel)
     assert panel in window.refresher.plots
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)
     qtbot.waitUntil(lambda: "iteration" in panel.headline.text(), timeout=5000)
 
 

@@ -10,7 +10,7 @@ from playground.model.settings import DatasetRef
 from playground.session.report import Report
 from playground.ui import window_exports
 from playground.ui.slides import apng_frames
-from tests.ui.test_main_window import answers, load_xor, make_window, qsettings, window  # noqa: F401
+from tests.ui.test_main_window import train_to_end, answers, load_xor, make_window, qsettings, window  # noqa: F401
 from tests.ui.test_panels import xor_project
 
 
@@ -43,10 +43,8 @@ def test_painted_points_store_in_project_and_train(window, qtbot):
     qtbot.waitUntil(lambda: len(painter.points()[1]) == len(load_dataset("painted", **stored)), timeout=5000)
     panel.wait_idle()
     qtbot.waitUntil(lambda: panel.dataset is not None and len(panel.dataset) == 40 + 4, timeout=5000)
-    with qtbot.waitSignal(window.training.run_started, timeout=30000) as started:
-        window.training.play()
-    assert started.args[0].dataset.name == "painted"
-    qtbot.waitUntil(lambda: window.training.state == "finished", timeout=30000)
+    train_to_end(window, qtbot)
+    assert window.project.trained and window.run.data.plane and len(window.run.data.x_train) > 0
 
 
 def test_opening_a_painted_project_fills_the_painter(window, qtbot):
@@ -83,8 +81,7 @@ def test_training_animation_records_epochs_while_training(window, answers, tmp_p
     exports = window.slide_exports
     assert exports.save_animation() is None  # nothing recorded yet: a message, no dialog
     load_xor(window, epochs=40)
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)
     qtbot.waitUntil(lambda: exports.frame_count() >= 2, timeout=5000)
     answers["save_path"] = tmp_path / "training.png"
     window.exporter.fill_menu(window.export_menu)
@@ -99,7 +96,7 @@ def test_training_animation_records_epochs_while_training(window, answers, tmp_p
 def test_animation_frames_are_spaced_in_time_and_follow_epochs(window, monkeypatch):
     """Tiny data trains hundreds of epochs a second: a frame for each would stall the window."""
     exports = window.slide_exports
-    exports._start_recording(None)
+    exports._on_run_state("training")
     clock = [100.0]
     monkeypatch.setattr(window_exports.time, "perf_counter", lambda: clock[0])
     for epoch in range(1, 11):  # ten epoch ends within 0.1 s: one frame

@@ -211,7 +211,12 @@ def weight_editor(app):
     project = Project(graph=graph)
     view = make(app, graph)
     view.set_dataset_shapes({ids[0]: (2,)})
-    editing = WeightEditing(view, lambda: project, parent=view)
+    from playground.model.document import Document
+    from playground.session.run_state import RunModel
+    from playground.ui.edits import Edits
+
+    document = Document(project)
+    editing = WeightEditing(view, document, Edits(document, view.undo_stack, view), RunModel(), parent=view)
     editor = editing.open(ids[1], -1, view.viewport().mapToGlobal(view.viewport().rect().center()))
     editor.set_value(1, 2, -1.5)
     editor.resize(max(editor.width(), 640), editor.height())

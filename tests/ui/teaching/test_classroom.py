@@ -13,9 +13,9 @@ from playground.model.fileio import load_project
 from playground.model.project import LOCK_TARGETS, Project
 from playground.model.settings import TrainingSettings
 from playground.ui.classroom import CANVAS_REASON, classroom_summary
-from playground.ui.settings_panel import LOCKED_TIP
+from playground.ui.edits import LOCKED_TIP
+from playground.ui.main_window import TRAINING_LOCK
 from playground.ui.teaching.classroom_dialog import ClassroomDialog
-from playground.ui.training_panel import LOCK_REASON
 from tests.ui.test_main_window import answers, load_xor, make_window, qsettings  # noqa: F401  (fixtures)
 from tests.ui.test_panels import xor_project
 
@@ -162,7 +162,7 @@ def test_locking_greys_out_hides_and_explains(win, qtbot):
 def test_locked_settings_refuse_edits_and_open_ones_stay_undoable(win, qtbot):
     lock(win, qtbot)
     messages = []
-    win.settings_panel.message.connect(messages.append)
+    win.edits.message.connect(messages.append)
     assert not win.settings_panel.commit("optimizer.momentum", 0.5)
     assert win.project.settings.optimizer.momentum == 0.0 and "locked by your lecturer" in messages[-1]
     editor(win, "optimizer.lr").setValue(0.2)
@@ -186,14 +186,16 @@ def test_students_open_exactly_the_saved_classroom_project(win, make_window, qtb
 
 def test_the_canvas_stays_locked_when_training_ends(win, qtbot):
     lock(win, qtbot)
-    win.training.busy_changed.emit(True)
-    assert win.canvas.canvas_scene.lock_reason == LOCK_REASON
-    win.training.busy_changed.emit(False)
     assert win.canvas.locked and win.canvas.canvas_scene.lock_reason == CANVAS_REASON
-    with qtbot.waitSignal(win.training.run_finished, timeout=30000):
-        win.training.play()  # a real run: students may train a locked project
-    qtbot.waitUntil(lambda: not win.training.busy, timeout=5000)
+    states = []
+    win.run.state_changed.connect(states.append)
+    win.controller.play()  # a real run: students may train a locked project
+    qtbot.waitUntil(lambda: "training" in states, timeout=30000)
+    assert win.canvas.canvas_scene.lock_reason == CANVAS_REASON  # the classroom lock is the stronger
+    assert not win.canvas.canvas_scene.moves_allowed
+    qtbot.waitUntil(lambda: win.run.state == "finished", timeout=30000)
     assert win.canvas.locked and win.canvas.canvas_scene.lock_reason == CANVAS_REASON
+    assert TRAINING_LOCK not in win.canvas.canvas_scene.lock_reason
 
 
 def test_hiding_locked_settings_leaves_only_what_students_may_change(win, qtbot):

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 
 from playground.ui.teaching import CompareRunsView
 from tests.ui import fakes
-from tests.ui.test_main_window import answers, make_window, qsettings  # noqa: F401  (fixtures)
+from tests.ui.test_main_window import train_to_end, answers, make_window, qsettings  # noqa: F401  (fixtures)
 
 
 def test_every_run_gets_its_train_and_validation_points(qtbot, show):
@@ -98,10 +98,10 @@ def test_kept_runs_survive_saving_and_reopening_the_project(make_window, qtbot, 
     kept_curves = {}
     for lr in (0.05, 0.5):
         assert window.settings_panel.commit("optimizer.lr", lr)
-        with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-            window.training.play()
+        window.controller.reset()  # each run from the same initial weights (Play would go on)
+        train_to_end(window, qtbot)
         window.menu_actions["keep_run"].trigger()
-        kept_curves[window.project.kept_runs[-1].label] = window.training.controller.history.series("train_loss")
+        kept_curves[window.project.kept_runs[-1].label] = window.run.history.series("train_loss")
     labels = ["run 1: adam lr 0.05", "run 2: adam lr 0.5"]
     assert [run.label for run in window.project.kept_runs] == labels
     assert window.modified

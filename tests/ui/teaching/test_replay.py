@@ -14,7 +14,7 @@ from playground.session.compile import build_run, store_results
 from playground.session.history import MetricHistory
 from playground.ui.teaching.replay import ReplayView
 from tests.ui.helpers import settle
-from tests.ui.test_main_window import answers, load_xor, make_window, qsettings  # noqa: F401  (fixtures)
+from tests.ui.test_main_window import train_to_end, answers, load_xor, make_window, qsettings  # noqa: F401  (fixtures)
 
 SHOTS = os.environ.get("PLAYGROUND_SHOTS")
 
@@ -56,8 +56,7 @@ def test_the_menu_action_replays_a_run_trained_saved_and_reopened_in_the_window(
     window = win
     load_xor(window, epochs=5)
     window.project.settings.backend = "numpy"
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)
     assert window.project.initial_weights is not None and window.project.optimizer_state is not None
     path = tmp_path / "lecture.nnpg"
     assert window.save_to(str(path))
@@ -144,8 +143,7 @@ def test_a_changed_network_or_seed_forgets_the_stored_initial_weights(win, qtbot
     """The next Play must start from the new layer's or seed's weights, not the last run's."""
     window = win
     load_xor(window, epochs=2)
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)
     project = window.project
     node = next(n for n in project.graph if n.kind == "dense")
     assert window.canvas.canvas_scene.move_nodes({node.id: ((node.x, node.y), (node.x + 40, node.y))})
@@ -155,8 +153,10 @@ def test_a_changed_network_or_seed_forgets_the_stored_initial_weights(win, qtbot
     assert window.settings_panel.commit("seed", 7)
     assert project.initial_weights is None
     window.menu_actions["undo"].trigger()
-    with qtbot.waitSignal(window.training.run_finished, timeout=30000):
-        window.training.play()
+    train_to_end(window, qtbot)  # Play goes on from the trained weights: still no recorded start
+    assert project.initial_weights is None and project.trained
+    window.controller.reset()  # back to the start: the next run records where it starts
+    train_to_end(window, qtbot)
     assert project.initial_weights is not None
     window.canvas.canvas_scene.set_param(node.id, "units", 6)
     assert project.initial_weights is None
