@@ -122,7 +122,7 @@ class TrainingController(QObject):
         self._builder = _Relay(self)  # builds finish through this one
         self._builder.built.connect(self._on_built)
         self._request = 0  # builds that finish after a newer request are ignored
-        self._paused_start = False
+        self._note = ""  # what the student should know about how the run started (layers that start fresh)
         self._graph = None
         document.replaced.connect(self._on_replaced)
         document.setting_changed.connect(self._on_setting_changed)
@@ -257,10 +257,11 @@ class TrainingController(QObject):
         if paused:
             self.run.set_state(PAUSED)
             process.send("step")
+        self._note = ""
         if going_on and fresh:
-            self.run.set_message(f"Going on from the trained weights; {', '.join(fresh)} "
-                                 f"{'starts' if len(fresh) == 1 else 'start'} with new weights "
-                                 "(the shape changed).")
+            self._note = (f"Went on from the trained weights; {', '.join(fresh)} "
+                          f"{'starts' if len(fresh) == 1 else 'start'} with new weights (its shape changed).")
+            self.run.set_message(self._note)
         label = getattr(run.backend, "label", "")
         self.status.emit((f"Training on {label}" if label else "Training")
                          + (f" from epoch {trainer.epoch}" if going_on else ""))
@@ -292,7 +293,7 @@ class TrainingController(QObject):
         self._end_process()
         self.run.set_state(FINISHED)
         failure = "NaN" in outcome.message or "infinite" in outcome.message
-        self.run.set_message(outcome.message, error=failure)
+        self.run.set_message(f"{outcome.message} {self._note}".strip(), error=failure)
 
     def _on_failed(self, relay, text: str) -> None:
         if relay is not self._relay:

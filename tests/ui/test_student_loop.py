@@ -1,0 +1,289 @@
+"""The loop a student lives in, in the real window: build, train, look, change, go on, save, reopen.
+
+After every step the views are compared with the models they render from: nothing a view
+shows may come from an earlier project, run or state.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from playground.model.templates import template_project
+from tests.ui.test_main_window import (answers, curve_points, load_xor, make_window, qsettings,  # noqa: F401
+                                      train_to_end)
+from tests.ui.test_panels import xor_project
+
+
+@pytest.fixture
+def win(make_window):  # noqa: F811 - the fixture imported above
+    return make_window()
+
+
+def assert_views_follow_the_models(window, qtbot):
+    """What each view shows comes from the current document and run."""
+    run, project = window.run, window.project
+    for plot in window.plots.plots():  # what each plot shows when its tab is opened
+        plot.refresh(run.history)
+    n_train = len(run.history.series("train_loss")[0])
+    qtbot.waitUntil(lambda: curve_points(window.plots.loss, "train") == n_train, timeout=3000)
+    c = run.counters
+    assert window.training.epoch_label.text().startswith(f"Epoch {c.epoch} / ")
+    assert window.training.state_label.text() == run.state_text()
+    assert window.status_info.state_label.text().strip() == run.state_text()
+    assert window.training.lr_spin.value() == pytest.approx(project.settings.optimizer.lr)
+    assert window.settings_panel.editors["optimizer.lr"].value() == pytest.approx(project.settings.optimizer.lr)
+    assert window.banner.isVisible() == bool(run.error and run.message)
+    names = list(run.data.class_names) if run.data is not None and run.data.class_names else None
+    assert window.plots.boundary._class_names == names
+    assert window.plots.confusion.class_names == names
+    if run.history.latest is None or run.history.latest.samples.get("confusion") is None:
+        title = window.plots.confusion.plot_widget.getPlotItem().titleLabel.text
+        assert "accuracy" not in title  # no accuracy of an earlier run
+    points = window.plots.boundary._points[0]
+    if run.data is None or not run.data.plane:
+        assert points is None or window.docks["plots"].isHidden() or not run.data
+    else:
+        assert points is not None and len(points) == len(run.data.x_train)
+    name = window.path.rsplit("/", 1)[-1] if window.path else (project.title or "Untitled")
+    assert window.windowTitle().startswith(name)
+    assert [n.id for n in project.graph] == sorted(window.canvas.canvas_scene.node_items, key=[
+        n.id for n in project.graph].index)
+
+
+def wait_data(window, qtbot, dataset: str):
+    window.dataset_panel.wait_idle()
+    qtbot.waitUntil(lambda: window.run.data is not None and window.dataset_panel.dataset is not None
+                    and window.dataset_panel.dataset.name == dataset, timeout=10000)
+
+
+def test_a_scripted_session_leaves_nothing_of_earlier_states_in_any_view(win, answers, qtbot, tmp_path):  # noqa: F811
+    window = win
+    # train A: digits (10 classes), so the confusion matrix and its title are filled
+    digits = template_project("mlp")
+    digits.settings.epochs = 2
+    window.set_project(digits, None)
+    wait_data(window, qtbot, digits.dataset.name)
+    train_to_end(window, qtbot, timeout=60000)
+    assert_views_follow_the_models(window, qtbot)
+    assert "accuracy" in window.plots.confusion.plot_widget.getPlotItem().titleLabel.text
+    saved_a = tmp_path / "a.nnpg"
+    assert window.save_to(str(saved_a))
+
+    # open B: XOR, untrained: no curve, no title, no class names of the digits
+    assert window.open_file("resources/examples/xor.nnpg")
+    wait_data(window, qtbot, "xor")
+    assert window.run.state == "untrained" and window.run.history.latest is None
+    assert_views_follow_the_models(window, qtbot)
+
+    # template C, then preset D, undo and redo
+    from playground.ui.teach_menu import TemplateDialog
+
+    dialog = TemplateDialog(window)
+    assert dialog.open_template("perceptron")
+    window.dataset_panel.wait_idle()
+    qtbot.waitUntil(lambda: window.run.data is not None, timeout=10000)
+    assert_views_follow_the_models(window, qtbot)
+    assert window.presets.apply("lr_too_high")
+    assert_views_follow_the_models(window, qtbot)
+    window.menu_actions["undo"].trigger()
+    assert_views_follow_the_models(window, qtbot)
+    window.menu_actions["redo"].trigger()
+    assert_views_follow_the_models(window, qtbot)
+
+    # switch the dataset: the plots follow the new data
+    window.dataset_panel.choose("moons")
+    wait_data(window, qtbot, "moons")
+    assert_views_follow_the_models(window, qtbot)
+
+    # reopen A: trained again, with its curves, counters and pictures
+    assert window.open_file(str(saved_a))
+    qtbot.waitUntil(lambda: window.run.history.latest is not None
+                    and window.run.history.latest.samples.get("confusion") is not None, timeout=10000)
+    assert window.run.state == "finished" and window.run.counters.epoch == 2
+    assert_views_follow_the_models(window, qtbot)
+
+
+def test_play_after_finished_goes_on_from_the_trained_weights(win, qtbot):
+    window = win
+    load_xor(window, epochs=4)
+    train_to_end(window, qtbot)
+    c = window.run.counters
+    epoch, iteration, points = c.epoch, c.iteration, len(window.run.history.series("train_loss")[0])
+    trained = {k: v.copy() for k, v in window.project.weights.items()}
+    initial = window.project.initial_weights
+    assert epoch == 4 and window.training.play_button.text() == "Go on"
+    assert window.training.epoch_label.text() == "Epoch 4 / 8"
+    train_to_end(window, qtbot)
+    c = window.run.counters
+    assert c.epoch == 8 and c.iteration == 2 * iteration
+    assert len(window.run.history.series("train_loss")[0]) == 2 * points  # the curve goes on
+    for name, array in initial.items():  # the recorded start stays
+        np.testing.assert_array_equal(window.project.initial_weights[name], array)
+    assert not np.array_equal(window.project.weights["dense_1.W"], trained["dense_1.W"])
+    # Reset is the one way back to the start (the same initial weights)
+    window.menu_actions["reset_training"].trigger()
+    assert window.run.counters.epoch == 0 and not window.project.trained
+    np.testing.assert_array_equal(window.project.initial_weights["dense_1.W"], initial["dense_1.W"])
+    window.menu_actions["reset_new_weights"].trigger()
+    assert window.project.initial_weights is None
+
+
+def test_a_trained_project_reopens_trained_and_goes_on(win, make_window, qtbot, tmp_path):  # noqa: F811
+    load_xor(win, epochs=30)
+    train_to_end(win, qtbot)
+    trained_loss = win.run.history.latest.train_loss
+    path = tmp_path / "xor_trained.nnpg"
+    assert win.save_to(str(path))
+
+    other = make_window()
+    assert other.open_file(str(path))
+    assert other.run.state == "finished" and not other.isWindowModified()
+    assert other.run.counters.epoch == 30 and other.training.epoch_label.text() == "Epoch 30 / 60"
+    qtbot.waitUntil(lambda: curve_points(other.plots.loss, "train") == 30, timeout=5000)
+    qtbot.waitUntil(lambda: other.run.history.latest is not None
+                    and other.run.history.latest.decision_grid is not None, timeout=10000)  # the boundary
+    qtbot.waitUntil(lambda: bool(other.canvas.node_item("dense_1").unit_maps.images), timeout=5000)  # heatmaps
+    assert not other.isWindowModified()  # picturing the weights changes nothing
+    other.controller.step()
+    qtbot.waitUntil(lambda: other.run.counters.iteration == win.run.counters.iteration + 1, timeout=20000)
+    assert other.run.history.latest.train_loss < 2 * trained_loss + 0.05  # not the untrained ~0.7
+    assert len(other.run.history.series("train_loss")[0]) == 31  # the curve goes on
+    other.controller.stop()
+    qtbot.waitUntil(lambda: other.run.state == "finished", timeout=10000)
+
+
+def test_transfer_learning_keeps_frozen_layers_trained_values(win, qtbot):
+    window = win
+    load_xor(window, epochs=5)
+    train_to_end(window, qtbot)
+    first = {k: v.copy() for k, v in window.project.weights.items()}
+    window.dataset_panel.choose("circle")  # other data with a compatible input (two numbers)
+    wait_data(window, qtbot, "circle")
+    assert window.project.trained  # switching data keeps the trained weights
+    assert window.edits.set_frozen("dense_1", True)
+    train_to_end(window, qtbot)
+    after = window.project.weights
+    np.testing.assert_array_equal(after["dense_1.W"], first["dense_1.W"])  # frozen: the trained values
+    np.testing.assert_array_equal(after["dense_1.b"], first["dense_1.b"])
+    assert not np.array_equal(after["dense_2.W"], first["dense_2.W"])  # the top was fine-tuned
+    assert window.run.counters.epoch == 10
+
+
+def test_a_resized_layer_starts_fresh_and_the_student_is_told(win, qtbot):
+    window = win
+    load_xor(window, epochs=3)
+    train_to_end(window, qtbot)
+    kept = window.project.weights["dense_1.W"].copy()
+    window.canvas.canvas_scene.set_param("dense_1", "units", 6)  # dense_1.W (2×6), dense_2.W (6×1) change
+    train_to_end(window, qtbot)
+    assert "dense_1" in window.run.message and "new weights" in window.run.message
+    assert window.project.weights["dense_1.W"].shape == (2, 6) and kept.shape == (2, 8)
+
+
+def test_one_learning_rate_everywhere_live_and_undone_during_the_run(win, qtbot):
+    window = win
+    load_xor(window, epochs=100000)
+    window.controller.play()
+    qtbot.waitUntil(lambda: window.run.state == "training" and window.run.history.latest is not None,
+                    timeout=20000)
+    try:
+        window.training.lr_editor.widget.setValue(0.5)  # the Training panel's field
+        assert window.project.settings.optimizer.lr == pytest.approx(0.5)
+        assert window.settings_panel.editors["optimizer.lr"].value() == pytest.approx(0.5)
+        qtbot.waitUntil(lambda: window.run.counters.learning_rate == pytest.approx(0.5), timeout=10000)
+        assert window.undo_stack.count() == 1
+        window.menu_actions["undo"].trigger()  # undo during the run applies the old value live
+        assert window.training.lr_spin.value() == pytest.approx(0.05)
+        assert window.settings_panel.editors["optimizer.lr"].value() == pytest.approx(0.05)
+        qtbot.waitUntil(lambda: window.run.counters.learning_rate == pytest.approx(0.05), timeout=10000)
+        window.settings_panel.editors["batch_size"].widget.setValue(8)
+        assert "next Play" in window.statusBar().currentMessage()  # a setting for the next run says so
+    finally:
+        window.controller.stop()
+        qtbot.waitUntil(lambda: window.run.state == "finished", timeout=10000)
+
+
+def test_cards_move_while_training_and_stop_and_edit_ends_the_run(win, qtbot):
+    window = win
+    load_xor(window, epochs=100000)
+    window.controller.play()
+    qtbot.waitUntil(lambda: window.run.state == "training", timeout=20000)
+    scene, view = window.canvas.canvas_scene, window.canvas
+    node = window.project.graph.node("dense_1")
+    x0, y0 = node.x, node.y
+    assert scene.move_nodes({"dense_1": ((x0, y0), (x0 + 60, y0 + 20))})
+    assert window.project.graph.node("dense_1").x == x0 + 60
+    assert window.run.state == "training"  # moving a card does not disturb the run
+    # a real drag of a card with the mouse
+    item = view.node_item("tanh_1")
+    start = view.mapFromScene(item.mapToScene(item.card_rect().center()))
+    before = window.project.graph.node("tanh_1").x
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 6):
+        qtbot.mouseMove(view.viewport(), start + QPoint(10 * step, 0))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(50, 0))
+    assert window.project.graph.node("tanh_1").x > before
+    # structural edits are refused with one sentence and a button
+    assert not scene.set_param("dense_1", "units", 4)
+    assert window.project.graph.node("dense_1").params["units"] == 8
+    bar = view.lock_bar
+    assert bar.isVisible() and "Training is running" in bar.label.text() and bar.button.text() == "Stop and edit"
+    qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=10000)
+    assert not bar.isVisible() and scene.set_param("dense_1", "units", 4)
+
+
+def test_after_pause_the_network_may_change_and_play_goes_on(win, qtbot):
+    window = win
+    load_xor(window, epochs=100000)
+    window.controller.step()
+    qtbot.waitUntil(lambda: window.run.state == "paused" and window.project.trained, timeout=20000)
+    assert not window.canvas.locked
+    assert window.canvas.canvas_scene.set_param("dense_1", "units", 4)  # allowed after a step
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=10000)  # the paused run ended
+    iteration = window.run.counters.iteration
+    window.controller.step()
+    qtbot.waitUntil(lambda: window.run.counters.iteration == iteration + 1, timeout=20000)
+    assert window.project.weights["dense_1.W"].shape == (2, 4)
+    window.controller.stop()
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=10000)
+
+
+def test_quitting_after_training_prints_nothing(tmp_path):
+    """A real process: open, train a step, change things, quit — stderr stays empty of tracebacks."""
+    script = textwrap.dedent(f"""
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QSettings, QTimer
+        from playground.ui.app import create_app
+        from playground.ui.main_window import MainWindow
+
+        def main():
+            app = create_app([])
+            settings = QSettings({str(tmp_path / 's.ini')!r}, QSettings.Format.IniFormat)
+            window = MainWindow(settings=settings, recovery_dir={str(tmp_path / 'rec')!r})
+            window.show()
+            window.open_file("resources/examples/xor.nnpg")
+            window.controller.step()
+            def later():
+                window.inspector.show_node("dense_1")
+                window.edits.set_frozen("dense_1", True)
+                window.forget_changes()
+                window.close()
+                app.quit()
+            QTimer.singleShot(3000, later)
+            app.exec()
+
+        if __name__ == "__main__":
+            main()
+    """)
+    path = tmp_path / "quit.py"
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    noise = [line for line in done.stderr.splitlines() if "propagateSizeHints" not in line]
+    assert not noise, done.stderr
