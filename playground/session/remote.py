@@ -18,7 +18,7 @@ loaded dataset and the initial weights.
 Messages are pickled tuples over two one-way pipes:
 
 * parent → child: ``("pause",)``, ``("resume",)``, ``("step",)``, ``("stop",)``,
-  ``("lr", value)``
+  ``("lr", value)``, ``("pace", epochs per second or None)``
 * child → parent: ``("report", Report)``, ``("state", Outcome)`` (after a pause or a
   single step: the weights so far, so the window can save them or an edit can end the run),
   ``("done", Outcome)``, ``("failed", text)``
@@ -26,6 +26,7 @@ Messages are pickled tuples over two one-way pipes:
 
 from __future__ import annotations
 
+import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,8 @@ from typing import Any
 import numpy as np
 
 from .report import Report  # noqa: F401  (what report messages carry)
+
+REPORT_EVERY_S = 0.05  # at full speed, a report at most this often (the window draws ~30 times a second)
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Job:
     start_epoch: int = 0  # … and the counters the run goes on from
     start_iteration: int = 0
     target_epochs: int | None = None  # the epoch count to stop at (the settings' by default)
+    epochs_per_s: float | None = None  # the speed to watch it at (None: as fast as it goes)
 
 
 @dataclass
@@ -77,7 +81,7 @@ def serve(job: Job, commands, replies) -> None:
     try:
         _limit_blas_threads()
         trainer = _build_trainer(job)
-        _train(trainer, job.paused, commands, replies)
+        _train(trainer, job.paused, commands, replies, Pace(job.epochs_per_s))
         replies.send(("done", _outcome(trainer)))
     except (EOFError, BrokenPipeError):
         pass  # the window went away: nothing to tell
@@ -125,11 +129,41 @@ def resume_optimizer(optimizer, state: dict[str, Any]) -> bool:
     return fits
 
 
-def _train(trainer, paused: bool, commands, replies) -> None:
+class Pace:
+    """At most ``epochs_per_s`` epochs a second (``None``: as fast as it goes), so a student can
+    watch the boundary move; the run waits between epochs, listening for commands meanwhile."""
+
+    def __init__(self, epochs_per_s: float | None = None):
+        self.set(epochs_per_s)
+
+    def set(self, epochs_per_s: float | None) -> None:
+        self.epochs_per_s = float(epochs_per_s) if epochs_per_s else None
+        self._start: tuple[float, int] | None = None
+
+    def restart(self) -> None:
+        """After a pause: count from now, do not catch up."""
+        self._start = None
+
+    def wait_s(self, epoch: int) -> float:
+        """How long to wait before training on past ``epoch`` epochs."""
+        if self.epochs_per_s is None:
+            return 0.0
+        now = time.monotonic()
+        if self._start is None:
+            self._start = (now, epoch)
+            return 0.0
+        t0, e0 = self._start
+        return max(0.0, t0 + (epoch - e0) / self.epochs_per_s - now)
+
+
+def _train(trainer, paused: bool, commands, replies, pace: Pace | None = None) -> None:
     """Reports from ``trainer.steps()``; between them, the commands from the window."""
     steps = trainer.steps()
+    pace = pace or Pace()
+    _report_every_epoch(trainer, pace)
     while not trainer.finished:
-        if paused or commands.poll():
+        wait = 0.0 if paused else pace.wait_s(trainer.epoch)
+        if paused or commands.poll(wait):
             command, *args = commands.recv()  # blocks while paused
             if command == "stop":
                 _stop(trainer, replies)
@@ -141,8 +175,12 @@ def _train(trainer, paused: bool, commands, replies) -> None:
                     replies.send(("state", _outcome(trainer)))
             elif command == "lr":
                 trainer.set_learning_rate(float(args[0]))
+            elif command == "pace":
+                pace.set(args[0])
+                _report_every_epoch(trainer, pace)
             else:
                 paused = command == "pause"
+                pace.restart()
                 if paused:
                     replies.send(("state", _outcome(trainer)))
             continue
@@ -150,6 +188,12 @@ def _train(trainer, paused: bool, commands, replies) -> None:
             replies.send(("report", next(steps)))
         except StopIteration:
             return
+
+
+def _report_every_epoch(trainer, pace: Pace) -> None:
+    """Watched slowly, every epoch's picture is sent; at full speed at most every 50 ms."""
+    trainer.report_every_s = 0.0 if pace.epochs_per_s else REPORT_EVERY_S
+    trainer.long_epoch_s = REPORT_EVERY_S
 
 
 def _stop(trainer, replies) -> None:

@@ -13,8 +13,12 @@ weights exist; Play trains on from them).
 
 Events (psygnal, no Qt): ``state_changed(state)``, ``reported(Report)`` (a new
 report or a picture of the current weights), ``data_changed(RunData | None)``,
-``message_changed(text, is_error)`` and ``cleared()`` (history and counters
-gone: Reset, another project).
+``message_changed(text, is_error)``, ``speed_changed(epochs per second | None)`` and
+``cleared()`` (history and counters gone: Reset, another project).
+
+The speed is how fast a run may go: 2-D points train hundreds of epochs a second, too fast
+to see the boundary form, so they are watched at :data:`WATCHABLE_SPEED` epochs a second
+unless the student picks another speed.
 """
 
 from __future__ import annotations
@@ -32,6 +36,18 @@ STATES = (UNTRAINED, PREPARING, TRAINING, PAUSED, FINISHED)
 BUSY = (PREPARING, TRAINING, PAUSED)
 STATE_TEXT = {UNTRAINED: "Ready", PREPARING: "Preparing…", TRAINING: "Training", PAUSED: "Paused",
               FINISHED: "Finished"}
+# how fast a run may go, in epochs per second (None: as fast as the machine can)
+SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 20, 50, 100, None)
+WATCHABLE_SPEED = 20  # small 2-D data: the boundary and unit maps move smoothly, every epoch drawn
+
+
+def speed_text(speed: float | None) -> str:
+    return "as fast as possible" if speed is None else f"{speed:g} epoch{'s' if speed != 1 else ''} a second"
+
+
+def default_speed(data: "RunData | None") -> float | None:
+    """Watchable for 2-D points (they train hundreds of epochs a second), full speed otherwise."""
+    return WATCHABLE_SPEED if data is not None and data.plane else None
 
 
 @dataclass
@@ -78,6 +94,7 @@ class RunModel:
     reported = Signal(object)  # Report
     data_changed = Signal(object)  # RunData | None
     message_changed = Signal(str, bool)  # text, is_error
+    speed_changed = Signal(object)  # epochs per second, or None
     cleared = Signal()
 
     def __init__(self):
@@ -87,6 +104,8 @@ class RunModel:
         self.data: RunData | None = None
         self.message = ""
         self.error = False
+        self.speed: float | None = None
+        self.speed_chosen = False  # the student picked a speed: it no longer follows the data
 
     # -- questions --------------------------------------------------------------
     @property
@@ -145,7 +164,26 @@ class RunModel:
 
     def set_data(self, data: RunData | None) -> None:
         self.data = data
+        if not self.speed_chosen:
+            self._set_speed(default_speed(data))
         self.data_changed.emit(data)
+
+    def set_speed(self, speed: float | None) -> None:
+        """The student's choice of speed (one of :data:`SPEEDS`)."""
+        if speed not in SPEEDS:
+            raise ValueError(f"speed must be one of {SPEEDS}, got {speed!r}")
+        self.speed_chosen = True
+        self._set_speed(speed)
+
+    def step_speed(self, steps: int) -> None:
+        """Faster (``steps`` > 0) or slower along :data:`SPEEDS` (the + and − keys)."""
+        i = SPEEDS.index(self.speed) if self.speed in SPEEDS else len(SPEEDS) - 1
+        self.set_speed(SPEEDS[min(len(SPEEDS) - 1, max(0, i + steps))])
+
+    def _set_speed(self, speed: float | None) -> None:
+        if speed != self.speed:
+            self.speed = speed
+            self.speed_changed.emit(speed)
 
     def set_message(self, text: str, error: bool = False) -> None:
         if (text, error) != (self.message, self.error):

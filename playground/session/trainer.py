@@ -68,7 +68,8 @@ class Trainer:
         self.batch_size = max(1, min(int(batch_size), len(data.x_train)))
         self.epochs = int(epochs)
         self.schedule = schedule
-        self.report_every_s = report_every_s
+        self.report_every_s = report_every_s  # at most one report this often (0: every epoch end)
+        self.long_epoch_s = report_every_s  # an epoch longer than this also reports in its middle
         self.early_stopping = early_stopping
         self.grid_resolution = grid_resolution
         self.latent_node = latent_node
@@ -270,13 +271,13 @@ class Trainer:
             self.run_batch()
             now, ended = time.perf_counter(), self._epoch_end
             due = now - last >= self.report_every_s
-            long_epoch = now - epoch_started >= self.report_every_s
+            long_epoch = now - epoch_started >= self.long_epoch_s
             if self.finished or (due and (ended or long_epoch)):
                 last = now
                 yield self.report()
             if ended:
                 self._skipped_epoch_end()
-                epoch_started = now
+                epoch_started = time.perf_counter()  # after a paced wait too: the wait is no training time
         if self.stop_requested and not self.finished:
             self.finished = True
             self.message = f"Stopped at iteration {self.iteration} (epoch {self.epoch + 1})."

@@ -127,6 +127,7 @@ class TrainingController(QObject):
         document.replaced.connect(self._on_replaced)
         document.setting_changed.connect(self._on_setting_changed)
         document.dataset_changed.connect(self._on_network_or_data_changed)
+        run.speed_changed.connect(self._on_speed_changed)
         self._watch_graph()
 
     # -- commands ---------------------------------------------------------------
@@ -168,6 +169,10 @@ class TrainingController(QObject):
         kept = self.document.project.initial_weights is not None
         self.status.emit("Reset: the next run starts from the same initial weights as the last one."
                          if kept else "Reset: the next run starts from new initial weights.")
+
+    def set_speed(self, steps: int) -> None:
+        """Faster (+1) or slower (−1): the presentation keys + and −."""
+        self.run.step_speed(steps)
 
     def shutdown(self) -> None:
         """Stop the child and forget it (closing the window)."""
@@ -243,7 +248,8 @@ class TrainingController(QObject):
             self.document.set_results(None, None, initial_weights=start)
         job = Job(project_to_bytes(project), run.backend.name, _picklable(run.dataset), start, paused,
                   optimizer_state=project.optimizer_state if going_on else None,
-                  start_epoch=trainer.epoch, start_iteration=trainer.iteration, target_epochs=trainer.epochs)
+                  start_epoch=trainer.epoch, start_iteration=trainer.iteration, target_epochs=trainer.epochs,
+                  epochs_per_s=self.run.speed)
         try:
             process = TrainingProcess(job)
         except Exception as exc:  # noqa: BLE001 - e.g. no process could be started: say so, stay usable
@@ -344,6 +350,10 @@ class TrainingController(QObject):
             self._process.send("stop")
             self.status.emit("The paused run ended because the network or the data changed; "
                              "Play goes on from the current weights.")
+
+    def _on_speed_changed(self, speed) -> None:
+        if self._process is not None:
+            self._process.send("pace", speed)
 
     def _on_setting_changed(self, path: str, value) -> None:
         if not self.run.busy:

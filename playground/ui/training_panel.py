@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QProgressBar, QSizePolicy,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QSlider, QToolButton, QVBoxLayout, QWidget)
 
-from playground.session.run_state import FINISHED, PAUSED, PREPARING, TRAINING, UNTRAINED
+from playground.session.run_state import FINISHED, PAUSED, PREPARING, SPEEDS, TRAINING, UNTRAINED, speed_text
 
 from . import theme
 from .editors import make_editor, same_value
@@ -28,6 +28,7 @@ class TrainingPanel(QWidget):
         run.state_changed.connect(self._render_state)
         run.reported.connect(self._render_counters)
         run.cleared.connect(self._render_all)
+        run.speed_changed.connect(self._render_speed)
         document.setting_changed.connect(self._on_setting_changed)
         document.replaced.connect(self._render_all)
         self._render_all()
@@ -84,6 +85,16 @@ class TrainingPanel(QWidget):
         self.lr_spin.setToolTip("Learning rate η (the same setting as in Training settings). Change it while "
                                 "training to see the effect at once.\n" + self.lr_spin.toolTip())
         self.lr_editor.committed.connect(self._on_lr_edited)
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setObjectName("speed_slider")
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setPageStep(1)
+        self.speed_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.speed_slider.setToolTip("How fast training may go: slow to watch the boundary and the curves form "
+                                     "epoch by epoch, or as fast as possible. Changes at once, also while it "
+                                     "trains (+ and − in presentation mode).")
+        self.speed_slider.valueChanged.connect(self._on_speed_moved)
+        self.speed_label = QLabel()
         self.scheduled_label = QLabel()  # the rate a schedule gives now, when it differs from the setting
         self.scheduled_label.setStyleSheet("color: palette(placeholder-text);")
 
@@ -96,11 +107,16 @@ class TrainingPanel(QWidget):
         lr_row = QHBoxLayout()
         lr_row.addWidget(QLabel("Learning rate η"))
         lr_row.addWidget(self.lr_spin, 1)
+        speed_row = QHBoxLayout()
+        speed_row.addWidget(QLabel("Speed"))
+        speed_row.addWidget(self.speed_slider, 1)
+        speed_row.addWidget(self.speed_label)
         column = QVBoxLayout(self)
         column.setContentsMargins(6, 6, 6, 6)
         column.addLayout(buttons)
         column.addLayout(grid)
         column.addLayout(lr_row)
+        column.addLayout(speed_row)
         column.addWidget(self.scheduled_label)
         column.addStretch(1)
 
@@ -109,6 +125,18 @@ class TrainingPanel(QWidget):
         self._render_state()
         self._render_counters()
         self._show_lr()
+        self._render_speed()
+
+    def _render_speed(self, *_args) -> None:
+        speed = self.run.speed
+        self.speed_slider.blockSignals(True)
+        self.speed_slider.setValue(SPEEDS.index(speed) if speed in SPEEDS else len(SPEEDS) - 1)
+        self.speed_slider.blockSignals(False)
+        self.speed_label.setText("fastest" if speed is None else f"{speed:g} epochs/s")
+        self.speed_label.setToolTip(speed_text(speed))
+
+    def _on_speed_moved(self, index: int) -> None:
+        self.run.set_speed(SPEEDS[index])
 
     def _render_state(self, *_args) -> None:
         s = self.run.state

@@ -82,3 +82,35 @@ def test_a_child_that_dies_is_reported_not_waited_for():
     kind, text = process.receive()
     process.close()
     assert kind == "failed" and "ended unexpectedly" in text
+
+
+def test_a_paced_run_reports_every_epoch_at_the_chosen_speed_and_the_speed_changes_live():
+    import time
+
+    run = xor_run(epochs=12)
+    process = TrainingProcess(job_for(run, epochs_per_s=10))
+    started = time.monotonic()
+    reports = []
+    while len(reports) < 5:
+        kind, report = process.receive()
+        reports.append(report)
+    five = time.monotonic() - started
+    assert [r.epoch for r in reports] == [1, 2, 3, 4, 5]  # every epoch is sent: every frame drawn
+    assert 0.35 <= five  # 10 epochs a second: 4 waits of 0.1 s after the first
+    process.send("pace", None)  # as fast as possible from here
+    messages = messages_until_end(process)
+    rest = time.monotonic() - started - five
+    process.close()
+    assert messages[-1][0] == "done" and messages[-1][1].epoch == 12
+    assert rest < 0.6  # seven more epochs at 10 a second would take 0.7 s
+
+
+def test_pace_waits_only_as_long_as_the_speed_asks():
+    from playground.session.remote import Pace
+
+    assert Pace(None).wait_s(3) == 0.0
+    pace = Pace(4)
+    assert pace.wait_s(0) == 0.0  # the first epoch starts at once
+    assert 0.2 < pace.wait_s(1) <= 0.25
+    pace.restart()  # after a pause: no catching up
+    assert pace.wait_s(5) == 0.0

@@ -5,6 +5,7 @@ shows may come from an earlier project, run or state.
 """
 
 import subprocess
+import time
 import sys
 import textwrap
 
@@ -63,10 +64,9 @@ def wait_data(window, qtbot, dataset: str):
 def test_a_scripted_session_leaves_nothing_of_earlier_states_in_any_view(win, answers, qtbot, tmp_path):  # noqa: F811
     window = win
     # train A: digits (10 classes), so the confusion matrix and its title are filled
-    digits = template_project("mlp")
-    digits.settings.epochs = 2
-    window.set_project(digits, None)
-    wait_data(window, qtbot, digits.dataset.name)
+    assert window.open_file("resources/examples/digits_mlp.nnpg")
+    window.edits.set_setting("epochs", 2)
+    wait_data(window, qtbot, window.project.dataset.name)
     train_to_end(window, qtbot, timeout=60000)
     assert_views_follow_the_models(window, qtbot)
     assert "accuracy" in window.plots.confusion.plot_widget.getPlotItem().titleLabel.text
@@ -287,3 +287,26 @@ def test_quitting_after_training_prints_nothing(tmp_path):
     assert done.returncode == 0, done.stderr
     noise = [line for line in done.stderr.splitlines() if "propagateSizeHints" not in line]
     assert not noise, done.stderr
+
+
+def test_small_2d_data_trains_at_a_watchable_speed_the_student_can_change(win, qtbot):
+    window = win
+    load_xor(window, epochs=10)
+    wait_data(window, qtbot, "xor")
+    panel = window.training
+    assert window.run.speed == 20 and panel.speed_label.text() == "20 epochs/s"
+    assert window.open_file("resources/examples/digits_mlp.nnpg")
+    wait_data(window, qtbot, window.project.dataset.name)
+    assert window.run.speed is None and panel.speed_label.text() == "fastest"
+    load_xor(window, epochs=10)
+    wait_data(window, qtbot, "xor")
+    panel.speed_slider.setValue(panel.speed_slider.value() - 1)  # one notch slower: 10 epochs a second
+    assert window.run.speed == 10 and window.run.speed_chosen
+    started = []
+    window.run.state_changed.connect(lambda state: state == "training" and started.append(time.monotonic()))
+    train_to_end(window, qtbot)
+    assert time.monotonic() - started[0] >= 0.8  # 10 epochs at 10 a second
+    assert len(window.run.history.series("train_loss")[0]) == 10  # every epoch drawn
+    window.dataset_panel.choose("circle")
+    wait_data(window, qtbot, "circle")
+    assert window.run.speed == 10  # the student's choice stays

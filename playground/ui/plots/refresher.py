@@ -7,7 +7,8 @@ when the history's ``version`` moved. Hidden plots (a closed or tabbed-away
 dock) are skipped and catch up when shown.
 
 Each timer tick redraws stale plots in turn until it has spent
-``budget_ms``; the rest wait for the next tick. With one plot in view that is
+``budget_ms``; the rest wait for the next tick — unless a plot in view last caught up
+more than :data:`MAX_TRAIL_S` ago: then it redraws anyway, so no curve trails the run. With one plot in view that is
 30 redraws a second; with six plots side by side each redraws a few times a
 second, and the window never stops answering for a whole round of redraws
 (six plots took ~40 ms, more than a frame).
@@ -22,6 +23,8 @@ from PySide6.QtCore import QObject, QTimer
 
 DEFAULT_INTERVAL_MS = 33  # ≈ 30 frames per second
 DEFAULT_BUDGET_MS = 8.0  # redraw time per tick; painting what changed follows at about the same cost
+MAX_TRAIL_S = 0.15  # a plot in view never shows data older than this (plus a report's 50 ms), however busy
+SLOWEST_MS = 150  # a busy window slows the timer down to this at most
 
 
 class Backoff:
@@ -74,7 +77,8 @@ class PlotRefresher(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._on_timer)
-        self.backoff = Backoff(self.timer, interval_ms)
+        self.backoff = Backoff(self.timer, interval_ms, slowest_ms=SLOWEST_MS)
+        self._drawn_at: dict[int, float] = {}  # id(plot) → when it last caught up with the history
         for plot in plots:
             self.add(plot)
 
@@ -119,12 +123,17 @@ class PlotRefresher(QObject):
         if self.history is None or not self.plots:
             return 0
         start, redrawn, n = time.perf_counter(), 0, len(self.plots)
+        over_budget = False
         for k in range(n):
             plot = self.plots[(self._next + k) % n]
             if self.only_visible and not plot.isVisible():
                 continue
+            now = time.perf_counter()
+            if over_budget and now - self._drawn_at.setdefault(id(plot), now) < MAX_TRAIL_S:
+                continue  # its turn comes next tick; it is not trailing yet
             redrawn += bool(plot.refresh(self.history))
-            if budget_s is not None and time.perf_counter() - start >= budget_s:
+            self._drawn_at[id(plot)] = time.perf_counter()
+            if budget_s is not None and not over_budget and time.perf_counter() - start >= budget_s:
+                over_budget = True  # the rest wait for the next tick, unless they would trail the run
                 self._next = (self._next + k + 1) % n
-                return redrawn
         return redrawn
