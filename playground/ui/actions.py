@@ -189,7 +189,7 @@ class Exporter:
         stem = Path(self.window.path).stem if self.window.path else "network"
         slug = name.lower().replace(" ", "_")
         default = f"{stem}_{slug}" + (f"_{scale}x" if scale and scale > 1 else "") + suffix
-        folder = self.window.settings.value("export/folder", str(Path.home()))
+        folder = export.start_folder(self.window)
         path, chosen = QFileDialog.getSaveFileName(self.window, f"Export {name}", str(Path(folder) / default),
                                                    ";;".join(text for text, _ in kinds), kinds[0][0])
         if not path:
@@ -242,14 +242,19 @@ class Exporter:
         self.window.statusBar().showMessage("Copied the network to the clipboard (2×)", 5000)
 
 
+def unique_keys(keys: list[QKeySequence]) -> list[QKeySequence]:
+    """``keys`` without empty ones and repeats: the platform's standard keys may include an extra one
+    (Quit is Ctrl+Q on Linux, Redo Ctrl+Y), and the same key twice on one action makes Qt call it
+    ambiguous and do nothing."""
+    return list({k.toString(): k for k in keys if not k.isEmpty()}.values())
+
+
 def _action(parent, text: str, slot=None, keys=(), icon: QIcon | None = None, tip: str = "") -> QAction:
     action = QAction(text, parent)
     shortcuts = []
     for key in keys:
         shortcuts += QKeySequence.keyBindings(key) if isinstance(key, SK) else [QKeySequence(key)]
-    # the platform's standard key may be the same as an extra one (Quit is Ctrl+Q on Linux): the same key
-    # twice on one action makes Qt call it ambiguous and do nothing
-    shortcuts = list({k.toString(): k for k in shortcuts if not k.isEmpty()}.values())
+    shortcuts = unique_keys(shortcuts)
     if shortcuts:
         action.setShortcuts(shortcuts)
     if icon is not None:
@@ -273,10 +278,30 @@ def _about(w) -> None:
                       "(F5).</p>")
 
 
+def _install_help(w, a: dict[str, QAction], menu: QMenu) -> None:
+    """Help: the start page, a skippable quick tour, the keyboard shortcuts and "What's this?"."""
+    from PySide6.QtWidgets import QWhatsThis
+
+    from . import tour
+
+    a["start_page"] = _action(w, "&Start Page", lambda: w.start_page.show_page(),
+                              tip="The examples and templates in the order of the course")
+    a["quick_tour"] = _action(w, "Quick &Tour", lambda: tour.start_tour(w),
+                              tip="Five steps round the window: palette, canvas, dataset, Play, plots")
+    a["shortcuts"] = _action(w, "&Keyboard Shortcuts", lambda: tour.show_shortcuts(w), ["Ctrl+F1"])
+    a["whats_this"] = QWhatsThis.createAction(w)
+    a["whats_this"].setText("&What's This?")
+    a["whats_this"].setStatusTip("Then click a layer in the palette or any field to read what it is")
+    menu.addActions([a["start_page"], a["quick_tour"], a["shortcuts"], a["whats_this"]])
+    menu.addSeparator()
+
+
 def install_actions(w) -> dict[str, QAction]:
     """Build the menus and toolbar of main window ``w``; return its actions by name."""
     a: dict[str, QAction] = {}
     a["new"] = _action(w, "&New", w.new_project, [SK.New], tip="Start a new network with an Input and an Output")
+    a["new_from"] = _action(w, "New &from…", lambda: w.start_page.show_page(), ["Ctrl+Shift+N"],
+                            tip="The start page: the examples and templates in the order of the course")
     a["open"] = _action(w, "&Open…", w.open_dialog, [SK.Open])
     a["save"] = _action(w, "&Save", w.save, [SK.Save])
     a["save_as"] = _action(w, "Save &As…", w.save_as, [SK.SaveAs, "Ctrl+Shift+S"])
@@ -285,7 +310,7 @@ def install_actions(w) -> dict[str, QAction]:
     a["undo"] = w.undo_stack.createUndoAction(w, "&Undo")
     a["undo"].setShortcuts(QKeySequence.keyBindings(SK.Undo))
     a["redo"] = w.undo_stack.createRedoAction(w, "&Redo")
-    a["redo"].setShortcuts(QKeySequence.keyBindings(SK.Redo) + [QKeySequence("Ctrl+Y")])
+    a["redo"].setShortcuts(unique_keys(QKeySequence.keyBindings(SK.Redo) + [QKeySequence("Ctrl+Y")]))
     edit = w.canvas.edit_actions
     for name in ("cut", "copy", "paste", "delete", "select_all", "auto_layout", "zoom_in", "zoom_out",
                  "zoom_fit", "zoom_reset"):
@@ -314,7 +339,7 @@ def install_actions(w) -> dict[str, QAction]:
 
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([a["new"], a["open"]])
+    file_menu.addActions([a["new"], a["new_from"], a["open"]])
     w.recent_menu = file_menu.addMenu("Open &Recent")
     w.recent_menu.aboutToShow.connect(lambda: w.recent.fill_menu(w.recent_menu, w.open_file))
     w.recent.fill_menu(w.recent_menu, w.open_file)
@@ -356,6 +381,7 @@ def install_actions(w) -> dict[str, QAction]:
     install_teach_menu(w, a)
 
     help_menu = bar.addMenu("&Help")
+    _install_help(w, a, help_menu)
     a["about"] = _action(w, "&About Network Playground", lambda: _about(w))
     a["about"].setMenuRole(QAction.MenuRole.AboutRole)
     help_menu.addAction(a["about"])

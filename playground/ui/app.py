@@ -78,6 +78,8 @@ def run(argv: list[str] | None = None) -> int:
     window.show()
     if path is not None:
         window.open_file(os.fspath(Path(path).expanduser()))
+    else:
+        window.start_page.show_page()  # no project named: the examples, templates and recent files
     QTimer.singleShot(0, window.offer_recovery)
     return app.exec()
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from playground.session.export_code import ExportError, to_numpy, to_pytorch
 
+from . import export
 from .export import write_text_for
 
 FLAVOURS = {
@@ -61,7 +62,7 @@ class CodeExports:
     def _ask(self, flavour: str) -> str | None:
         w = self.window
         stem = Path(w.path).stem if w.path else "network"
-        folder = w.settings.value("export/folder", str(Path.home()))
+        folder = export.start_folder(w)
         default = str(Path(folder) / f"{stem}_{flavour}.py")
         path, _ = QFileDialog.getSaveFileName(w, "Export as a Python script", default, "Python script (*.py)")
         if not path:

@@ -38,6 +38,15 @@ PREVIEW_IMAGES = 24
 HIDDEN_OPTIONS = {"painted": ("points", "classes")}  # edited by the point painter, not as text
 
 
+def rich_description(text: str) -> str:
+    """A dataset's description as rich text: ``name`` (reStructuredText literals) becomes code, the rest is escaped."""
+    import html
+    import re
+
+    parts = re.split(r"``(.+?)``", text or "")
+    return "".join(f"<code>{html.escape(p)}</code>" if i % 2 else html.escape(p) for i, p in enumerate(parts))
+
+
 def canvas_shapes(dataset, project) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...] | None]:
     """What the canvas needs from the data: ``({input node id: sample shape}, target shape or None)``.
 
@@ -235,13 +244,15 @@ class DatasetPanel(QWidget):
                 self.combo.addItem(group.upper(), None)
                 self.combo.model().item(self.combo.count() - 1).setEnabled(False)
             self.combo.addItem("    " + info.title, info.name)
-            self.combo.setItemData(self.combo.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole)
+            self.combo.setItemData(self.combo.count() - 1, rich_description(info.description),
+                                   Qt.ItemDataRole.ToolTipRole)
         self.combo.setMaxVisibleItems(30)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(14)
         self.combo.currentIndexChanged.connect(self._on_choice)
         self.description = QLabel()
         self.description.setWordWrap(True)
+        self.description.setTextFormat(Qt.TextFormat.RichText)  # ``name`` in a description reads as code
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -299,7 +310,7 @@ class DatasetPanel(QWidget):
         except DatasetError as exc:
             self.description.setText(str(exc))
             return
-        self.description.setText(info.description)
+        self.description.setText(rich_description(info.description))
         for option in info.options:
             if option.name == "seed" or option.name in HIDDEN_OPTIONS.get(name, ()):
                 continue  # the run's seed is in the training settings; the data seed stays as stored

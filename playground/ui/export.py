@@ -241,3 +241,16 @@ def write_text_for(window, path: str | Path, text: str, done: str) -> str | None
         return None
     window.show_status(done)
     return str(path)
+
+
+def start_folder(window) -> str:
+    """Where an export dialog starts: the folder last exported to, else the project's folder, else the
+    folder projects were last opened from, else the home folder (only when nothing else is known)."""
+    settings = window.settings
+    candidates = [settings.value("export/folder", ""),
+                  str(Path(window.path).parent) if getattr(window, "path", None) else "",
+                  settings.value("files/folder", "")]
+    for folder in candidates:
+        if folder and Path(str(folder)).is_dir():
+            return str(folder)
+    return str(Path.home())

@@ -41,6 +41,7 @@ from .classroom import ClassroomMode
 from .code_export import CodeExports
 from .dataset_panel import DatasetPanel, canvas_shapes
 from .edits import Edits
+from .first_steps import install_first_steps
 from .inspector import InspectorWidget
 from .palette import PaletteWidget
 from .plots import PlotRefresher
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(self._autosave_snapshot, recovery_dir, autosave_ms, self)
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._connect_models()
+        install_first_steps(self)  # start page, "What's this?", setting warnings, the loss follows the task
         self.menu_actions["dark_theme"].setChecked(theme.current_theme().is_dark)
         self.resize(1600, 1000)
         self._default_state = self.saveState(LAYOUT_VERSION)

@@ -49,6 +49,17 @@ def _alive(widget) -> bool:
     return widget is not None and shiboken6.isValid(widget)
 
 
+def open_template(window, key: str) -> bool:
+    """Open template ``key`` as the window's new project (after asking about unsaved changes)."""
+    if not window.maybe_save():
+        return False
+    window.autosaver.discard()
+    window.set_project(template_project(key), None)
+    window.canvas.zoom_fit()
+    window.show_status(f"New project from the template “{get_template(key).title}” — press Play (F5) to train it")
+    return True
+
+
 class TemplateDialog(QDialog):
     """The gallery: groups and templates on the left, the chosen one's paragraph on the right."""
 
@@ -125,14 +136,11 @@ class TemplateDialog(QDialog):
                              f" · {s.get('optimizer', '')} lr {s.get('lr', '')}, {s.get('epochs', '')} epochs")
 
     def open_template(self, key: str | None) -> bool:
-        """Replace the window's project by the template's whole project (asks about unsaved changes)."""
-        w = self.window_
-        if key is None or not w.maybe_save():
+        """Replace the window's project by the template's whole project (asks about unsaved changes);
+        the dialog closes once the template is open."""
+        if key is None or not open_template(self.window_, key):
             return False
-        w.autosaver.discard()
-        w.set_project(template_project(key), None)
-        w.canvas.zoom_fit()
-        w.show_status(f"New project from the template “{get_template(key).title}”")
+        self.close()
         return True
 
     def insert_template(self, key: str | None) -> list[str]:
@@ -152,6 +160,7 @@ class TemplateDialog(QDialog):
             return []
         w.canvas.canvas_scene.select_nodes(command.node_ids)
         w.show_status(f"Inserted “{template.title}”: connect it to your layers")
+        self.close()  # done: the inserted layers are selected on the canvas
         return list(command.node_ids)
 
 

@@ -136,8 +136,22 @@ class StepThroughView(QWidget):
         self._fingerprint: str | None = None  # of the project the trace was computed from
         self.stale = False  # the network or its weights changed since
         self._build_ui()
+        self.resize(self.sizeHint())
         if project is not None:
             self.set_project(project, sample)
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        """Room for the sentences and both tables at once (not 740×230 with two rows of each table)."""
+        from PySide6.QtCore import QSize
+
+        return QSize(1180, 780)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Esc closes the window, as in a dialog."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     # -- layout -------------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -200,6 +214,11 @@ class StepThroughView(QWidget):
         lower.addWidget(self.details)
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 1)
+        lower.setChildrenCollapsible(False)
+        for table in (self.units_table, self.weights_table):  # never collapsed to two rows
+            row = table.verticalHeader().defaultSectionSize()
+            table.setMinimumHeight(row * 7 + table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth())
+        lower.setSizes([480, 140])
         column.addWidget(lower, 1)
         self.filler = QWidget()  # takes the room of the tables while there are none
         column.addWidget(self.filler, 1)

@@ -2,8 +2,8 @@
 
 Like the browser TensorFlow Playground: for a 2-D dataset every unit of a
 small layer is drawn as a little picture of its output over the input plane
-(orange negative, blue positive). Hovering one shows it enlarged in a popup
-above everything else, with the unit's number and value range; double-clicking one
+(orange negative, blue positive). Hovering one shows it large (240 screen pixels at
+any zoom) in a popup above everything else, with the unit's number and value range; double-clicking one
 opens the weight editor on that unit's column (``CanvasScene.weights_requested``).
 """
 
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 from ...plots.colors import auto_range, diverging_rgba
 from .style import MAX_UNIT_MAPS, UNIT_GAP, UNIT_MAP
 
-POPUP_SIZE = 150.0
+POPUP_SIZE = 240.0  # screen pixels, whatever the zoom
 
 
 def unit_images(units: np.ndarray, limit: int = MAX_UNIT_MAPS) -> list[QImage]:
@@ -137,6 +137,8 @@ class MapPopupItem(QGraphicsItem):
         self.style = None
         self.setZValue(1000)
         self.setVisible(False)
+        # as large on screen at any zoom: its origin is the anchor, its size in screen pixels
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
     def show_image(self, image: QImage, caption: str, anchor: QPointF, style) -> None:
@@ -145,7 +147,7 @@ class MapPopupItem(QGraphicsItem):
         self.image, self.style = image, style
         value_range = image.text("range")
         self.caption = f"{caption}: {value_range}" if value_range else caption
-        self.setPos(anchor.x() - self._width() / 2, anchor.y() - self._height() - 4)
+        self.setPos(anchor)
         self.setVisible(True)
         self.update()
 
@@ -163,13 +165,19 @@ class MapPopupItem(QGraphicsItem):
     def _height(self) -> float:
         return POPUP_SIZE + self._caption_height() + 12
 
+    def _origin(self) -> QPointF:
+        """Top-left of the popup in its own (screen-pixel) coordinates: bottom centre at the anchor."""
+        return QPointF(-self._width() / 2, -self._height() - 4)
+
     def boundingRect(self) -> QRectF:
-        return QRectF(-2, -2, self._width() + 4, self._height() + 6)
+        o = self._origin()
+        return QRectF(o.x() - 2, o.y() - 2, self._width() + 4, self._height() + 6)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         if self.image is None or self.style is None:
             return
         s = self.style
+        painter.translate(self._origin())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(s.card_border, 1.0))
         painter.setBrush(s.card)
