@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBu
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "examples"
 THUMB_SIZE = QSize(216, 112)
 COLUMNS = 5
-MAX_ASPECT = 1.9  # a long chain shows its first layers at a size that reads (about the card's shape)
+CELL = (240.0, 110.0)  # room for one card in a thumbnail's rows
 
 # The course, in order: (section title, [("example", file stem) | ("template", key), …])
 COURSE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -132,6 +132,26 @@ def entry_project(entry: Entry, fresh: bool = False):
     return _example_project(entry.key)
 
 
+def wrap_layout(graph, aspect: float) -> None:
+    """Lay ``graph`` out in rows, like lines of text, in the reading order of the canvas (left to right),
+    with as many columns as make the picture about ``aspect`` wide per high: a long chain becomes a
+    picture that reads instead of a thin strip."""
+    import math
+
+    nodes = sorted(graph, key=lambda n: (round(n.x / 40), n.y))
+    if not nodes:
+        return
+    count = len(nodes)
+
+    def mismatch(columns: int) -> float:
+        rows = math.ceil(count / columns)
+        return abs(math.log((columns * CELL[0]) / (rows * CELL[1]) / aspect))
+
+    columns = min(range(1, count + 1), key=mismatch)
+    for i, node in enumerate(nodes):
+        graph.move_node(node.id, (i % columns) * CELL[0], (i // columns) * CELL[1])
+
+
 _THUMBNAILS: dict[tuple[str, str], QImage] = {}
 
 
@@ -146,13 +166,15 @@ def thumbnail(entry: Entry, size: QSize = THUMB_SIZE) -> QImage:
     image.fill(QColor("#fbfbfc"))
     try:
         project = entry_project(entry, fresh=True)  # a graph of its own: the scene goes with it
+        wrap_layout(project.graph, size.width() / size.height())
         stack = QUndoStack()
         scene = CanvasScene(project.graph, stack)
-        source = scene.itemsBoundingRect().adjusted(-12, -12, 12, 12)
-        # a long chain would be a thin strip: show its first layers at a size that reads
-        widest = source.height() * MAX_ASPECT
-        if source.width() > widest:
-            source.setWidth(widest)
+        source = QRectF()
+        for item in scene.node_items.values():  # the cards (hidden helpers such as the map popup left out)
+            source = source.united(item.sceneBoundingRect())
+        for item in scene.edge_items.values():
+            source = source.united(item.sceneBoundingRect())
+        source = source.adjusted(-12, -12, 12, 12)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
