@@ -36,7 +36,7 @@ class Backoff:
     less often. Call :meth:`tick` first thing in the timer's slot.
     """
 
-    def __init__(self, timer: QTimer, fastest_ms: int, slowest_ms: int = 1000, late_ms: float = 4.0):
+    def __init__(self, timer: QTimer, fastest_ms: int, slowest_ms: int = 1000, late_ms: float = 10.0):
         self.timer, self.fastest_ms, self.slowest_ms, self.late_ms = timer, fastest_ms, slowest_ms, late_ms
         self._last: float | None = None
 
@@ -45,7 +45,8 @@ class Backoff:
         if self._last is not None:
             interval = self.timer.interval()
             late = (now - self._last) * 1000 - interval
-            # a few ms late is normal (a paint, a click); more means the window has more than it can do
+            # up to ~10 ms late is normal (a paint of the canvas or a plot); more means the window has more
+            # than it can do
             wanted = interval * 1.5 if late > self.late_ms else interval * 0.8
             wanted = round(min(self.slowest_ms, max(self.fastest_ms, wanted)))
             if wanted != interval:
