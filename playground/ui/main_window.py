@@ -41,6 +41,7 @@ from .classroom import ClassroomMode
 from .code_export import CodeExports
 from .dataset_panel import DatasetPanel, canvas_shapes
 from .edits import Edits
+from .figures.presentation import PresentationMode
 from .first_steps import install_first_steps
 from .inspector import InspectorWidget
 from .palette import PaletteWidget
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.update(self.code_exports.actions)
         self.presets = PresetsMenu(self)  # Teach ▸ Presets and the note on what to watch
         self.classroom = ClassroomMode(self)  # Teach ▸ Classroom lock… / Unlock, and enforcing the locks
+        self.presentation = PresentationMode(self)  # F11: full screen, canvas + main plot + loss, demo keys
         self._make_status_bar()
         self.autosaver = Autosaver(self._autosave_snapshot, recovery_dir, autosave_ms, self)
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         run.reported.connect(self._on_report)
         run.cleared.connect(self._clear_trained_pictures)
         run.message_changed.connect(self._on_run_message)
+        self._on_run_state(run.state)  # the menu's Play, Pause, Step, Stop follow the state from the start
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -157,8 +157,9 @@ class TrainingPanel(QWidget):
         self.iteration_label.setText(f"Iteration {c.iteration:,}" + (f" / {total:,}" if total else ""))
         loss = self.run.history.latest.train_loss if self.run.history.latest is not None else float("nan")
         self.loss_label.setText(f"Loss {loss:.4g}" if loss == loss else "")
-        done = c.iteration / c.iterations_total if self.run.busy and c.iterations_total else (
-            1.0 if self.run.state == FINISHED and not self.run.cut_short else 0.0)
+        shows_run = self.run.busy or self.run.cut_short  # a run under way, or one stopped before its end
+        done = c.iteration / c.iterations_total if shows_run and c.iterations_total else (
+            1.0 if self.run.state == FINISHED else 0.0)
         self.progress.setValue(round(1000 * min(1.0, done)))
         scheduled, setting = c.learning_rate, self.document.settings.optimizer.lr
         shown = self.run.busy and scheduled is not None and abs(scheduled - setting) > 1e-12 * setting

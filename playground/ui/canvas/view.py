@@ -119,6 +119,7 @@ class CanvasView(QGraphicsView):
         self._grow_scene_rect()
         self.lock_bar = LockBar(self.viewport())
         self.lock_bar.stop_requested.connect(self.stop_requested)
+        self.lock_bar.stop_requested.connect(self.setFocus)  # the student goes on editing here
 
     # ------------------------------------------------------------------
     # convenience
