@@ -350,6 +350,9 @@ class TrainingController(QObject):
             self._process.send("stop")
             self.status.emit("The paused run ended because the network or the data changed; "
                              "Play goes on from the current weights.")
+        elif not self.run.busy and self.document.project.trained:
+            self.status.emit("The trained weights stay: Play goes on from them, and layers whose shape "
+                             "no longer fits start with new weights.")
 
     def _on_speed_changed(self, speed) -> None:
         if self._process is not None:
