@@ -69,7 +69,7 @@ class Trainer:
         self.epochs = int(epochs)
         self.schedule = schedule
         self.report_every_s = report_every_s  # at most one report this often (0: every epoch end)
-        self.long_epoch_s = report_every_s  # an epoch longer than this also reports in its middle
+        self.long_epoch_s: float | None = None  # an epoch longer than this also reports in its middle
         self.early_stopping = early_stopping
         self.grid_resolution = grid_resolution
         self.latent_node = latent_node
@@ -271,7 +271,8 @@ class Trainer:
             self.run_batch()
             now, ended = time.perf_counter(), self._epoch_end
             due = now - last >= self.report_every_s
-            long_epoch = now - epoch_started >= self.long_epoch_s
+            long_epoch = now - epoch_started >= (self.report_every_s if self.long_epoch_s is None
+                                                 else self.long_epoch_s)
             if self.finished or (due and (ended or long_epoch)):
                 last = now
                 yield self.report()

@@ -105,7 +105,7 @@ def render_scene(scene: QGraphicsScene, box: QRect, background: Background = "wh
     around the network, and vector-sharp at any size. ``max_zoom`` keeps a
     two-node network from being blown up to poster size.
     """
-    source = scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin)
+    source = visible_bounds(scene).adjusted(-margin, -margin, margin, margin)
     scale = min(box.width() / max(source.width(), 1), box.height() / max(source.height(), 1), max_zoom)
     image = QImage(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)),
                    QImage.Format.Format_ARGB32_Premultiplied)
@@ -130,10 +130,19 @@ def render_scene(scene: QGraphicsScene, box: QRect, background: Background = "wh
     return image
 
 
+def visible_bounds(scene: QGraphicsScene) -> QRectF:
+    """What the scene shows (Qt's itemsBoundingRect counts hidden items too, e.g. the heatmap popup)."""
+    rect = QRectF()
+    for item in scene.items():
+        if item.isVisible():
+            rect = rect.united(item.sceneBoundingRect())
+    return rect
+
+
 def scene_image(scene: QGraphicsScene, scale: float = 2.0, background: Background = "white",
                 margin: float = 20.0) -> QImage:
     """The scene's items alone (the network without the empty canvas around it) at ``scale`` ×."""
-    source = scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin)
+    source = visible_bounds(scene).adjusted(-margin, -margin, margin, margin)
     box = QRect(0, 0, math.ceil(source.width() * scale), math.ceil(source.height() * scale))
     return render_scene(scene, box, background, max_zoom=scale, margin=margin)
 
@@ -229,7 +238,7 @@ def _draw_title(painter: QPainter, title: str, subtitle: str, width: int, unit: 
 def _aspect(piece: Piece) -> float:
     """Width / height of what will be drawn (the network's items for a canvas view)."""
     if isinstance(piece, QGraphicsView) and not isinstance(piece, pg.GraphicsView):
-        rect = piece.scene().itemsBoundingRect()
+        rect = visible_bounds(piece.scene())
         return rect.width() / max(rect.height(), 1.0)
     size = piece.size()
     return size.width() / max(size.height(), 1)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from playground.ui.export import image_to_array
+from playground.ui.slides import visible_bounds
 from tests.ui.test_main_window import answers, load_xor, make_window, qsettings, window  # noqa: F401
 
 COPY_ACTIONS = ("copy_network_image", "copy_plots_image", "copy_window_image")
@@ -44,7 +45,7 @@ def test_edit_menu_offers_the_three_copies(xor_window):
 
 def test_network_copy_is_the_diagram_alone_at_twice_its_size(xor_window):
     pixels = copied_by(xor_window, "copy_network_image")
-    bounds = xor_window.canvas.canvas_scene.itemsBoundingRect()
+    bounds = visible_bounds(xor_window.canvas.canvas_scene)
     margin = 20  # scene units around the cards
     assert abs(pixels.shape[1] - 2 * (bounds.width() + 2 * margin)) <= 2
     assert abs(pixels.shape[0] - 2 * (bounds.height() + 2 * margin)) <= 2

@@ -18,6 +18,7 @@ from playground.ui.export import image_to_array, image_to_png
 from playground.ui.plots import DecisionBoundaryPlot, LossPlot
 from playground.ui.slides import (
     FrameRecorder,
+    visible_bounds,
     _chunks,
     apng_bytes,
     apng_frames,
@@ -222,7 +223,7 @@ def test_scene_image_is_the_network_alone_at_twice_its_size(pieces):
     view = pieces[0]
     scene = view.scene()
     image = scene_image(scene, 2.0, "white", margin=20)
-    bounds = scene.itemsBoundingRect()
+    bounds = visible_bounds(scene)
     assert abs(image.width() - 2 * (bounds.width() + 40)) <= 2
     assert abs(image.height() - 2 * (bounds.height() + 40)) <= 2
     rgba = image_to_array(image)
