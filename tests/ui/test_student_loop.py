@@ -310,3 +310,15 @@ def test_small_2d_data_trains_at_a_watchable_speed_the_student_can_change(win, q
     window.dataset_panel.choose("circle")
     wait_data(window, qtbot, "circle")
     assert window.run.speed == 10  # the student's choice stays
+
+
+def test_the_refusal_leaves_the_canvas_when_training_ends(win, qtbot):
+    window = win
+    load_xor(window, epochs=100000)
+    window.controller.play()
+    qtbot.waitUntil(lambda: window.run.state == "training", timeout=20000)
+    assert not window.canvas.canvas_scene.set_param("dense_1", "units", 3)
+    assert "Training is running" in window.canvas.toast
+    window.controller.stop()
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=10000)
+    assert window.canvas.toast == "" and not window.canvas.lock_bar.isVisible()

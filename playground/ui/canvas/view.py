@@ -288,7 +288,10 @@ class CanvasView(QGraphicsView):
         """Refuse structural edits (with ``reason`` shown); with ``allow_moves`` cards can still be
         moved (while training). ``stop_text`` adds a button to the banner ("Stop and edit") that
         emits :attr:`stop_requested`."""
+        was = self.canvas_scene.lock_reason
         self.canvas_scene.set_locked(locked, reason or "Stop training to change the network", allow_moves)
+        if not locked and was and self._toast == was:
+            self._clear_toast()  # "training is running" no longer holds once it stopped
         for name in ("delete", "cut", "paste"):
             self.edit_actions[name].setEnabled(not locked)
         self.edit_actions["auto_layout"].setEnabled(not locked or allow_moves)
