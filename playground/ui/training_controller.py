@@ -31,6 +31,7 @@ import traceback
 from PySide6.QtCore import QObject, Signal
 
 from playground.model.document import STRUCTURE_SIGNALS, Document
+from playground.session.not_finite import explain_not_finite
 from playground.session.remote import Job, Outcome, TrainingProcess
 from playground.session.report import Report
 from playground.session.run_state import FINISHED, PAUSED, PREPARING, TRAINING, UNTRAINED, RunData, RunModel
@@ -227,6 +228,11 @@ class TrainingController(QObject):
         self.run.set_data(run_data(run))
         if purpose == "picture":
             self.run.show(run.trainer.picture())
+            return
+        refusal = explain_not_finite(None, run.net.state_dict())  # NaN or absurd weights: say so, do not train
+        if refusal:
+            self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+            self.run.set_message(f"Cannot start training: {refusal}", error=True)
             return
         self._start(run, fresh, paused=purpose == "step")
 

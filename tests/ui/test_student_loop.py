@@ -322,3 +322,17 @@ def test_the_refusal_leaves_the_canvas_when_training_ends(win, qtbot):
     window.controller.stop()
     qtbot.waitUntil(lambda: window.run.state == "finished", timeout=10000)
     assert window.canvas.toast == "" and not window.canvas.lock_bar.isVisible()
+
+
+def test_nan_weights_in_a_file_are_refused_with_the_cause_before_training(win, qtbot):
+    window = win
+    load_xor(window, epochs=2)
+    train_to_end(window, qtbot)
+    weights = dict(window.project.weights)
+    broken = weights["dense_1.W"].copy()
+    broken[0, 0] = np.nan
+    window.document.set_results({**weights, "dense_1.W": broken}, None)
+    window.controller.play()
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10000)
+    assert "dense_1.W" in window.banner.label.text() and "NaN" in window.banner.label.text()
+    assert "learning rate" not in window.banner.label.text() and window.run.state == "finished"
