@@ -160,11 +160,11 @@ def image_to_array(image: QImage) -> np.ndarray:
     return data.reshape(h, rgba.bytesPerLine())[:, : w * 4].reshape(h, w, 4).copy()
 
 
-def image_to_png(image: QImage) -> bytes:
-    """Encode a ``QImage`` as PNG bytes."""
+def image_to_png(image: QImage, fast: bool = False) -> bytes:
+    """Encode a ``QImage`` as PNG bytes (``fast``: light compression, for frames kept in memory)."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    if not image.save(buffer, "PNG", 80 if fast else -1):
         raise RuntimeError("Qt could not encode the image as PNG.")
     return bytes(buffer.data())
 

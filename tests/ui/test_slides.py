@@ -277,3 +277,18 @@ def test_window_saves_the_training_as_gif_or_animated_png(window, answers, tmp_p
         action.trigger()
     assert window.banner.isVisible()
     assert "Could not save the animation: cannot write" in window.statusBar().currentMessage()
+
+
+def test_recorded_frames_are_kept_compressed(qtbot):
+    """Raw frames of the plots held ~300 MB in a long run; compressed they are a small fraction."""
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(800, 300)
+    plot.show()
+    recorder = FrameRecorder(plot)
+    for _ in range(4):
+        raw = recorder.capture()
+    kept = sum(len(f.result()) for f in recorder._encoded)
+    assert len(recorder) == 4 and kept < 0.25 * 4 * raw.sizeInBytes()
+    frames = recorder.frames
+    assert len(frames) == 4 and frames[0].size() == raw.size()
