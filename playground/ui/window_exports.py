@@ -6,9 +6,9 @@ short pause, so one drag is one undo step) stores ``("painted", painter.options(
 through the panel's own undoable path; opening a project or undoing fills the
 painter again from the project.
 
-:class:`SlideExports` adds to File ▸ Export a ready-made slide (1920×1080, or
-10 × 5.625 in at 300 dpi for print: network, decision boundary or feature maps,
-loss curve, under the project's title) and "Save training animation…": a
+:class:`SlideExports` adds to File ▸ Export "Slide…", the slide composer
+(:mod:`playground.ui.figures.composer`: panels drawn for the page from the
+document and the current run, PNG 1×/2×/3×, SVG, PDF), and "Save training animation…": a
 :class:`~playground.ui.slides.FrameRecorder` on the plots area made when a run
 starts, a frame when the epoch has moved on (at most every ``FRAME_GAP_S``, so
 tiny data training hundreds of epochs a second does not stall the window), and
@@ -18,16 +18,15 @@ the last state when the run ends, written as an animated GIF (or PNG) on a worke
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMenu
 
 from . import slides
 from .point_painter import NAME as PAINTED
 from .point_painter import PointPainter
 
-PRINT_SIZE = slides.slide_size(10, 5.625, dpi=300)  # 3000 × 1688
+PRINT_SCALE, PRINT_DPI = 2, 300  # 3840 × 2160 pixels marked 300 dpi (12.8 in wide)
 FRAME_GAP_S = 0.25  # the animation's frames are at least this far apart in wall time
 
 
@@ -78,40 +77,39 @@ class SlideExports:
 
     # --- menu ---------------------------------------------------------------------
     def fill_menu(self, menu: QMenu) -> None:
-        menu.addAction("Slide (1920×1080)…", lambda: self.save_slide(print_size=False))
-        menu.addAction("Slide for print (300 dpi)…", lambda: self.save_slide(print_size=True))
+        menu.addAction("Slide…", self.compose_slide)
         menu.addAction("Save training animation…", self.save_animation).setEnabled(self.frame_count() > 0)
 
     # --- slide --------------------------------------------------------------------
-    def title(self) -> str:
-        w = self.window
-        return w.project.title or (Path(w.path).stem if w.path else "Untitled network")
+    def compose_slide(self):
+        """The slide composer (panels, layout, title, caption, preview); returns the dialog, shown."""
+        from .figures.composer import SlideComposer
 
-    def slide_plots(self) -> list:
-        """Decision boundary (or feature maps) when shown, then the loss curve."""
-        plots = self.window.plots
-        visible = {id(widget) for _title, widget in plots.visible_plots()}
-        picture = next((p for p in (plots.boundary, plots.features) if id(p) in visible), None)
-        return ([picture] if picture is not None else []) + [plots.loss]
+        dialog = SlideComposer(self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
-    def make_slide(self, print_size: bool = False):
-        size, dpi = (PRINT_SIZE, 300) if print_size else (slides.SLIDE_SIZE, None)
-        self.window.refresher.refresh_now()  # the plots show the run as it is now, not as at the last tick
-        plots = self.slide_plots()
-        captions = ["Network"] + ["Decision boundary" if p is self.window.plots.boundary else
-                                  "Feature maps" if p is self.window.plots.features else "Loss" for p in plots]
-        return slides.compose_slide(self.title(), self.window.canvas.viewport(), plots, captions=captions,
-                                    size=size, dpi=dpi)
+    def make_slide(self, print_size: bool = False, spec=None):
+        """The slide of the current run with the panels that suit the project, as a ``QImage``."""
+        from .figures.composer import figure_data
+        from .figures.slide import render_image, spec_for
+
+        data = figure_data(self.window)
+        spec = spec or spec_for(data)
+        return render_image(data, spec, PRINT_SCALE if print_size else 1, PRINT_DPI if print_size else None)
 
     def save_slide(self, print_size: bool = False) -> str | None:
-        name = "Slide for print" if print_size else "Slide"
-        path = self.window.exporter.ask_path(name, ".png")
+        """Ask where, then write the default slide (PNG; 300 dpi for print)."""
+        from .figures.composer import figure_data
+        from .figures.slide import save_slide, spec_for
+
+        path = self.window.exporter.ask_path("Slide for print" if print_size else "Slide", ".png")
         if path is None:
             return None
         try:
-            image = self.make_slide(print_size)
-            if not image.save(path, "PNG"):
-                raise OSError(f"Qt could not write {path}")
+            data = figure_data(self.window)
+            save_slide(data, spec_for(data), path, PRINT_SCALE if print_size else 1, PRINT_DPI if print_size else None)
         except (OSError, RuntimeError, ValueError) as exc:
             self.window.show_error(f"Could not export the slide: {exc}")
             return None

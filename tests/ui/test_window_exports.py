@@ -61,18 +61,19 @@ def test_opening_a_painted_project_fills_the_painter(window, qtbot):
 
 
 def test_export_slide_is_full_hd_png(window, answers, tmp_path, qtbot):
+    """The default slide (drawn from the models, see tests/ui/test_figures.py for the composer)."""
     load_xor(window, epochs=2)
     window.project.title = "XOR demo"
-    answers["save_path"] = tmp_path / "slide"
     texts = [a.text() for a in window.export_menu.actions()]
-    assert "Slide (1920×1080)…" in texts and "Slide for print (300 dpi)…" in texts
-    next(a for a in window.export_menu.actions() if a.text() == "Slide (1920×1080)…").trigger()
+    assert "Slide…" in texts
+    answers["save_path"] = tmp_path / "slide.png"
+    assert window.slide_exports.save_slide() == str(tmp_path / "slide.png")
     image = QImage(str(tmp_path / "slide.png"))
     assert (image.width(), image.height()) == (1920, 1080)
     answers["save_path"] = tmp_path / "print.png"
     assert window.slide_exports.save_slide(print_size=True) == str(tmp_path / "print.png")
     image = QImage(str(tmp_path / "print.png"))
-    assert (image.width(), image.height()) == (3000, 1688)
+    assert (image.width(), image.height()) == (3840, 2160)
     assert round(image.dotsPerMeterX() / 39.37007874) == 300
 
 
