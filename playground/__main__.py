@@ -1,11 +1,11 @@
-"""Entry point: ``playground [PROJECT]`` opens the window; ``train`` and ``info`` run headless."""
+"""Entry point: ``playground [PROJECT]`` opens the window; ``train``, ``info`` and ``figure`` run headless."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-HEADLESS_COMMANDS = ("train", "info")
+HEADLESS_COMMANDS = ("train", "info", "figure")
 CLI_OPTIONS = ("-h", "--help", "-V", "--version")
 BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -30,8 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and (argv[0] in HEADLESS_COMMANDS or argv[0] in CLI_OPTIONS):
             limit_blas_threads()
-            from playground.session.cli import run_command
+            from playground.session.cli import OUTSIDE_COMMANDS, run_command
 
+            if argv[0] == "figure":  # draws with Qt (offscreen without a display), which the session never imports
+                from playground.ui.figures.command import figure_command
+
+                OUTSIDE_COMMANDS["figure"] = figure_command
             return run_command(argv)
     except KeyboardInterrupt:  # Ctrl-C while the modules load: one line, no traceback
         print("playground: interrupted (Ctrl-C)", file=sys.stderr)

@@ -140,6 +140,18 @@ def check_writable(target: Path) -> None:
                        f"({exc.strerror or exc})") from None
 
 
+# commands that live outside the session: ``figure`` draws with Qt, which the session never
+# imports; playground/__main__.py registers it here (name → function(args, out) → exit status)
+OUTSIDE_COMMANDS: dict = {}
+
+
+def cmd_figure(args, out: TextIO) -> int:
+    handler = OUTSIDE_COMMANDS.get("figure")
+    if handler is None:
+        raise CliError("the figure command needs the window's drawing code; run it as `playground figure`")
+    return handler(args, out)
+
+
 class CliError(Exception):
     """A problem with what was asked on the command line, found before any work: one line, exit 2."""
 
@@ -179,6 +191,7 @@ without a command:
 examples:
   playground info resources/examples/xor.nnpg
   playground train resources/examples/xor.nnpg --epochs 20 --out xor_trained.nnpg
+  playground figure xor_trained.nnpg --out xor.png --scale 2
 
 exit status: 0 done, 1 the project cannot be used as asked (its data cannot be loaded, training
 diverged), 2 a file or an argument is wrong, 130 interrupted (Ctrl-C)."""
@@ -206,6 +219,28 @@ def parser() -> argparse.ArgumentParser:
                           description="Print the project's title, its data and the layer table (output "
                                       "shapes, parameters). Exit status 1 when the data cannot be loaded.")
     info.add_argument("project", metavar="PROJECT", help="a .nnpg project file")
+    figure = sub.add_parser(
+        "figure", help="write a lecture slide of a project (network, plots) as PNG, SVG or PDF",
+        description="Draw a 1920×1080 slide of a project without a window: its network and the plots of its "
+                    "trained weights and stored history. Labels are at least 18 pt on a 13.333 × 7.5 in slide.")
+    figure.add_argument("project", metavar="PROJECT", help="a .nnpg project file (train it first for plots)")
+    figure.add_argument("--out", required=True, metavar="FILE", help="FILE.png, FILE.svg or FILE.pdf")
+    figure.add_argument("--panels", default=None, metavar="LIST",
+                        help="1 to 4 of network,boundary,loss,accuracy,confusion,feature_maps,weights,"
+                             "predictions,latent,reconstructions (default: the ones that suit the project)")
+    figure.add_argument("--scale", type=int, choices=(1, 2, 3), default=1,
+                        help="PNG size: 1 = 1920×1080, 2 = 3840×2160, 3 = 5760×3240 (default 1)")
+    figure.add_argument("--dpi", type=float, default=None, metavar="N",
+                        help="resolution written into the PNG (default 144 × scale: a 13.333 in slide)")
+    figure.add_argument("--style", choices=("cards", "neurons", "blocks"), default=None,
+                        help="network drawing: cards (as on the canvas), neurons (dense networks), blocks "
+                             "(layer blocks sized by shape, for CNNs); default: the one that suits the network")
+    figure.add_argument("--layout", choices=("auto", "row", "column", "grid", "left", "top"), default="auto",
+                        help="how the panels share the slide (default auto)")
+    figure.add_argument("--title", default=None, help="the slide's title (default: the project's)")
+    figure.add_argument("--caption", default="", help="a line under the panels")
+    figure.add_argument("--theme", choices=("light", "dark"), default="light",
+                        help="dark on light (default) or light on dark")
     return p
 
 
@@ -217,7 +252,7 @@ def run_command(argv: list[str], out: TextIO | None = None, err: TextIO | None =
         if args.command is None:
             parser().print_help(out)
             return 0
-        return {"train": cmd_train, "info": cmd_info}[args.command](args, out)
+        return {"train": cmd_train, "info": cmd_info, "figure": cmd_figure}[args.command](args, out)
     except KeyboardInterrupt:
         print("playground: interrupted (Ctrl-C); files are saved whole or not at all", file=err)
         return 130
