@@ -362,6 +362,8 @@ def _draw_neurons(p, rect: QRectF, data: FigureData, theme: FigureTheme, base: f
     units = [shown_units(k) for k in sizes]
     most = max(len(u) for u in units)
     radius = min(area.height() / (most * 2.6), col_w * 0.12, pt(20))
+    if radius < pt(6):  # a short panel: the neurons would be dots; cards say it in less height
+        return None
     step = min(area.height() / most, radius * 3.2)
     centres = []
     for i, us in enumerate(units):
