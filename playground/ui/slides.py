@@ -1,15 +1,8 @@
-"""A ready-made slide: the network and one or two plots under a title, and training animations.
+"""Pictures of the canvas for the clipboard, and training animations.
 
-``compose_slide(title, network, [boundary_plot, loss_plot])`` returns a
-1920×1080 ``QImage`` (or any size, e.g. :func:`slide_size` ``(10, 5.625, dpi=300)``)
-on a white background: a title band, the network diagram on the left and the
-plots stacked on the right, each in a thin frame with a caption. Every size
-(margins, fonts, frame) is a fraction of the slide height, so a 300-dpi print
-looks like the 1080p projector version.
-
-Widgets are grabbed with :func:`playground.ui.export.grab_image` at the scale
-that fills their place on the slide, so text and lines are drawn sharp at that
-size rather than stretched pixels; ready ``QImage`` pieces are scaled smoothly.
+:func:`scene_image` draws the network's cards and wires alone (no empty canvas around
+them) at any scale, vector-sharp. Slides are drawn from the models by
+:mod:`playground.ui.figures`, never grabbed from widgets.
 
 Animations: :class:`FrameRecorder` captures a widget each epoch, and the frames
 are saved as an **animated GIF** (:func:`gif_bytes` / :func:`save_gif`, written
@@ -22,7 +15,6 @@ as a PNG and only re-pack its chunks. A GIF holds 256 colours: every frame is
 mapped onto one palette made from a few frames, so colours do not flicker and
 pixels that stay the same (axes, labels) cost nothing in later frames.
 """
-
 from __future__ import annotations
 
 import io
@@ -35,41 +27,14 @@ from dataclasses import is_dataclass, replace
 from pathlib import Path
 
 import numpy as np
-import pyqtgraph as pg
 from PIL import Image
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter
+from PySide6.QtWidgets import QGraphicsScene, QWidget
 
 from .export import Background, _background_colour, grab_image, image_to_png
 
 SLIDE_SIZE = (1920, 1080)  # 16:9 full HD
-INCH_PER_METRE = 39.37007874
-
-# proportions of the slide height
-MARGIN = 0.035
-TITLE_FONT = 0.055
-SUBTITLE_FONT = 0.030
-CAPTION_FONT = 0.026
-GAP = 0.025
-FRAME_COLOUR = "#c8ccd0"
-WIDE_NETWORK = 2.5  # a network wider than this (width / height) goes on top, full width
-TEXT_COLOUR = "#202428"
-MUTED_COLOUR = "#5a6068"
-
-Piece = QWidget | QImage
-
-
-def slide_size(width_in: float, height_in: float, dpi: float = 300) -> tuple[int, int]:
-    """Pixels of a ``width_in × height_in`` inch picture at ``dpi`` (a 10 × 5.625 in slide → 3000 × 1688)."""
-    return round(width_in * dpi), round(height_in * dpi)
-
-
-def _font(px: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPixelSize(max(6, round(px)))
-    font.setBold(bold)
-    return font
 
 
 def _fit(image_w: float, image_h: float, box: QRect) -> QRect:
@@ -77,26 +42,6 @@ def _fit(image_w: float, image_h: float, box: QRect) -> QRect:
     scale = min(box.width() / max(image_w, 1), box.height() / max(image_h, 1))
     w, h = round(image_w * scale), round(image_h * scale)
     return QRect(box.x() + (box.width() - w) // 2, box.y() + (box.height() - h) // 2, w, h)
-
-
-def render_piece(piece: Piece, box: QRect, background: Background = "white") -> QImage:
-    """``piece`` as an image that fits ``box`` (device pixels, aspect ratio kept).
-
-    A widget is redrawn at the needed scale (sharp text); an image is resampled.
-    """
-    if isinstance(piece, QGraphicsView) and not isinstance(piece, pg.GraphicsView):
-        return render_scene(piece.scene(), box, background)
-    if isinstance(piece, QWidget):
-        size = piece.size()
-        target = _fit(size.width(), size.height(), box)
-        image = grab_image(piece, target.width() / max(size.width(), 1), background)
-    else:
-        target = _fit(piece.width(), piece.height(), box)
-        image = piece.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
-    image = image.copy()
-    image.setDevicePixelRatio(1.0)  # draw it pixel for pixel
-    return image
 
 
 def render_scene(scene: QGraphicsScene, box: QRect, background: Background = "white",
@@ -149,134 +94,6 @@ def scene_image(scene: QGraphicsScene, scale: float = 2.0, background: Backgroun
     return render_scene(scene, box, background, max_zoom=scale, margin=margin)
 
 
-def _draw_panel(painter: QPainter, piece: Piece, rect: QRect, caption: str, unit: float,
-                background: Background) -> None:
-    """A thin frame with an optional caption above the piece."""
-    pad = round(0.6 * GAP * unit)
-    inner = rect.adjusted(pad, pad, -pad, -pad)
-    if caption:
-        painter.setFont(_font(CAPTION_FONT * unit, bold=True))
-        painter.setPen(QColor(MUTED_COLOUR))
-        line = round(CAPTION_FONT * unit * 1.5)
-        painter.drawText(QRect(inner.x(), inner.y(), inner.width(), line),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, caption)
-        inner = inner.adjusted(0, line, 0, 0)
-    image = render_piece(piece, inner, background)
-    painter.drawImage(_fit(image.width(), image.height(), inner).topLeft(), image)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(QColor(FRAME_COLOUR), max(1.0, 0.002 * unit)))
-    radius = 0.008 * unit
-    painter.drawRoundedRect(QRectF(rect), radius, radius)
-
-
-def compose_slide(title: str, network: Piece | None, plots: list[Piece] = (), *,
-                  captions: list[str] | None = None, subtitle: str = "",
-                  size: tuple[int, int] = SLIDE_SIZE, dpi: float | None = None,
-                  background: Background = "white") -> QImage:
-    """The slide as a ``QImage`` of ``size`` pixels.
-
-    ``network`` (the canvas, or its image) takes the left ~55 %; ``plots``
-    (one or two: decision boundary or feature maps, loss curve) are stacked on
-    the right. A long, flat network goes on top instead, plots side by side below. ``captions`` label network then plots (default: "Network",
-    then nothing). ``dpi`` is only stored in the image (PNG ``pHYs``) so
-    documents place it at the right physical size; pick ``size`` with
-    :func:`slide_size`. ``background`` as in :mod:`playground.ui.export`.
-    """
-    plots = list(plots)
-    if network is None and not plots:
-        raise ValueError("A slide needs at least the network or one plot.")
-    if len(plots) > 2:
-        raise ValueError(f"A slide holds at most two plots beside the network (got {len(plots)}); "
-                         "make a second slide for the others.")
-    width, height = size
-    unit = float(height)
-    colour = _background_colour(background)
-    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(colour if colour is not None else QColor("white"))
-    if dpi:
-        image.setDotsPerMeterX(round(dpi * INCH_PER_METRE))
-        image.setDotsPerMeterY(round(dpi * INCH_PER_METRE))
-    pieces = ([network] if network is not None else []) + plots
-    names = list(captions) if captions is not None else (["Network"] if network is not None else [])
-    names += [""] * (len(pieces) - len(names))
-
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-    try:
-        top = _draw_title(painter, title, subtitle, width, unit)
-        margin, gap = round(MARGIN * unit), round(GAP * unit)
-        content = QRect(margin, top, width - 2 * margin, height - top - margin)
-        wide = network is not None and _aspect(network) > WIDE_NETWORK
-        rects = _layout(content, network is not None, len(plots), gap, wide)
-        for piece, rect, caption in zip(pieces, rects, names):
-            _draw_panel(painter, piece, rect, caption, unit, background)
-    finally:
-        painter.end()
-    return image
-
-
-def _draw_title(painter: QPainter, title: str, subtitle: str, width: int, unit: float) -> int:
-    """Title (and subtitle) at the top; returns the y where the content starts."""
-    margin = round(MARGIN * unit)
-    y = margin
-    painter.setPen(QColor(TEXT_COLOUR))
-    painter.setFont(_font(TITLE_FONT * unit, bold=True))
-    line = round(TITLE_FONT * unit * 1.35)
-    painter.drawText(QRect(margin, y, width - 2 * margin, line), Qt.AlignmentFlag.AlignLeft
-                     | Qt.AlignmentFlag.AlignVCenter, title)
-    y += line
-    if subtitle:
-        painter.setPen(QColor(MUTED_COLOUR))
-        painter.setFont(_font(SUBTITLE_FONT * unit))
-        line = round(SUBTITLE_FONT * unit * 1.5)
-        painter.drawText(QRect(margin, y, width - 2 * margin, line), Qt.AlignmentFlag.AlignLeft
-                         | Qt.AlignmentFlag.AlignVCenter, subtitle)
-        y += line
-    return y + round(GAP * unit)
-
-
-def _aspect(piece: Piece) -> float:
-    """Width / height of what will be drawn (the network's items for a canvas view)."""
-    if isinstance(piece, QGraphicsView) and not isinstance(piece, pg.GraphicsView):
-        rect = visible_bounds(piece.scene())
-        return rect.width() / max(rect.height(), 1.0)
-    size = piece.size()
-    return size.width() / max(size.height(), 1)
-
-
-def _layout(content: QRect, has_network: bool, n_plots: int, gap: int, wide: bool = False) -> list[QRect]:
-    """Rectangles: network left (55 %), plots stacked in the right column.
-
-    A ``wide`` network (a long chain of layers) gets the top 40 % over the full
-    width instead, with the plots side by side below it, so its labels stay big.
-    """
-    if not has_network:
-        return _split(content, n_plots, gap, vertical=False)
-    if n_plots == 0:
-        return [content]
-    if wide:
-        top_h = round((content.height() - gap) * 0.4)
-        top = QRect(content.x(), content.y(), content.width(), top_h)
-        below = QRect(content.x(), top.bottom() + 1 + gap, content.width(), content.height() - top_h - gap)
-        return [top] + _split(below, n_plots, gap, vertical=False)
-    left_w = round((content.width() - gap) * 0.55)
-    left = QRect(content.x(), content.y(), left_w, content.height())
-    right = QRect(left.right() + 1 + gap, content.y(), content.width() - left_w - gap, content.height())
-    return [left] + _split(right, n_plots, gap, vertical=True)
-
-
-def _split(box: QRect, n: int, gap: int, vertical: bool) -> list[QRect]:
-    """``n`` equal boxes side by side (or stacked) with ``gap`` between them."""
-    if vertical:
-        h = (box.height() - gap * (n - 1)) // n
-        return [QRect(box.x(), box.y() + i * (h + gap), box.width(), h) for i in range(n)]
-    w = (box.width() - gap * (n - 1)) // n
-    return [QRect(box.x() + i * (w + gap), box.y(), w, box.height()) for i in range(n)]
-
-
-# --- animation: frames over epochs → animated PNG --------------------------------------
 _ENCODER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-frames")
 
 
