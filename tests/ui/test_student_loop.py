@@ -13,10 +13,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from playground.model.templates import template_project
 from tests.ui.test_main_window import (answers, curve_points, load_xor, make_window, qsettings,  # noqa: F401
                                       train_to_end)
-from tests.ui.test_panels import xor_project
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QMouseEvent, QUndoStack
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLineEdit
 
 from playground.engine.training import train_step
