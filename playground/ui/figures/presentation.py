@@ -102,11 +102,12 @@ class PresentationPlots(QWidget):
         p.fillRect(self.rect(), theme.background)
         margin = 24.0
         box = QRectF(self.rect()).adjusted(margin, margin, -margin, -margin)
-        # drawn in slide units: the widget's height stands for 1080 of them (at least its width's share)
-        unit = max(box.height() / 1080, box.width() / 960, 0.3)
+        # drawn in slide units: the panel stands for at least 960 × 1080 of them, so a narrow panel keeps
+        # room for the axes and legends (fonts are sized in slide units)
+        unit = max(min(box.height() / 1080, box.width() / 960), 0.3)
         p.scale(unit, unit)
         inner = QRectF(box.left() / unit, box.top() / unit, box.width() / unit, box.height() / unit)
-        top_h = inner.height() * 0.58
+        top_h = inner.height() * 0.55
         for panel, rect in zip(spec.panels, (QRectF(inner.left(), inner.top(), inner.width(), top_h - 30),
                                              QRectF(inner.left(), inner.top() + top_h + 10, inner.width(),
                                                     inner.height() - top_h - 10))):
