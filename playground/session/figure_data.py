@@ -228,3 +228,23 @@ def default_style(data: FigureData) -> str:
     if shapes and all(len(s) == 1 and s[0] <= NEURON_LIMIT for s in shapes) and is_chain(data.graph):
         return "neurons"
     return "cards"
+
+
+def class_indices(y, limit: int = 32) -> np.ndarray | None:
+    """Class index per point if ``y`` holds class labels (fewer than ``limit`` classes), else ``None``
+    (regression values). One-hot rows → argmax; labels −1/+1 → 0/1; small non-negative integers as
+    they are. The live plots and the figures colour points by it."""
+    if y is None:
+        return None
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return np.argmax(y, axis=1)
+    y = y.reshape(len(y))
+    if y.size == 0:
+        return np.zeros(0, dtype=int)
+    if not np.all(np.isfinite(y)) or not np.allclose(y, np.round(y)):
+        return None
+    labels = np.round(y).astype(int)
+    if set(np.unique(labels)) <= {-1, 1}:
+        return (labels + 1) // 2
+    return labels if labels.min() >= 0 and labels.max() < limit else None

@@ -113,6 +113,18 @@ def message(p: QPainter, rect: QRectF, text: str, theme: FigureTheme, scale: flo
     p.drawText(rect.adjusted(pt(6), pt(6), -pt(6), -pt(6)), int(ALIGN_CENTER | Qt.TextFlag.TextWordWrap), text)
 
 
+
+def line_pen(colour: QColor, width: float, dash=False) -> QPen:
+    """A round-capped ``width`` pt line: solid, dashed (``True``) or dotted (``"dot"``)."""
+    pen = QPen(colour, pt(width), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+    if dash == "dot":
+        pen.setStyle(Qt.PenStyle.CustomDashLine)
+        pen.setDashPattern([0.1, 1.6])
+    elif dash:
+        pen.setStyle(Qt.PenStyle.CustomDashLine)
+        pen.setDashPattern([2.5, 1.8])
+    return pen
+
 class Axes:
     """A plot area inside ``rect`` with a left and a bottom axis, ticks and labels.
 
@@ -256,13 +268,7 @@ class Axes:
         path = QPainterPath(QPointF(px[0], py[0]))
         for a, b in zip(px[1:], py[1:]):
             path.lineTo(a, b)
-        pen = QPen(colour, pt(width), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-        if dash == "dot":
-            pen.setStyle(Qt.PenStyle.CustomDashLine)
-            pen.setDashPattern([0.1, 1.6])
-        elif dash:
-            pen.setStyle(Qt.PenStyle.CustomDashLine)
-            pen.setDashPattern([2.5, 1.8])
+        pen = line_pen(colour, width, dash)
         self.p.save()
         self.p.setClipRect(self.area.adjusted(-pt(2), -pt(2), pt(2), pt(2)))
         self.p.setPen(pen)

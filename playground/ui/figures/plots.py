@@ -16,10 +16,11 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
-from playground.session.figure_data import FigureData, feature_map_layers
+from playground.session.figure_data import FigureData, class_indices, feature_map_layers
 from playground.session.report import DecisionGrid
 
 from .axes import (
+    line_pen,
     ALIGN_CENTER,
     ALIGN_LEFT,
     Axes,
@@ -68,14 +69,7 @@ def _legend(p: QPainter, rect: QRectF, entries, theme: FigureTheme, scale: float
 
 def _line_pen(colour: QColor, dash) -> QPen:
     """Solid, dashed (``True``) or dotted (``"dot"``) 3 pt line."""
-    pen = QPen(colour, pt(3), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-    if dash == "dot":
-        pen.setStyle(Qt.PenStyle.CustomDashLine)
-        pen.setDashPattern([0.1, 1.6])
-    elif dash:
-        pen.setStyle(Qt.PenStyle.CustomDashLine)
-        pen.setDashPattern([2.5, 1.8])
-    return pen
+    return line_pen(colour, 3, dash)
 
 
 def _curves(p, rect, data: FigureData, theme, scale, names, ylabel, percent=False) -> None:
@@ -128,22 +122,6 @@ def draw_accuracy(p, rect, data: FigureData, theme, scale=1.0) -> None:
 
 
 # --- decision boundary ---------------------------------------------------------------------
-def class_indices(y) -> np.ndarray | None:
-    """Class index per point (one-hot → argmax, −1/+1 → 0/1, small ints), or ``None`` for values."""
-    if y is None:
-        return None
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] > 1:
-        return np.argmax(y, axis=1)
-    y = y.reshape(len(y))
-    if len(y) == 0 or not np.all(np.isfinite(y)) or not np.allclose(y, np.round(y)):
-        return None
-    labels = np.round(y).astype(int)
-    if set(np.unique(labels)) <= {-1, 1}:
-        return (labels + 1) // 2
-    return labels if labels.min() >= 0 and labels.max() < 32 else None
-
-
 def _sample(n: int, limit: int = MAX_POINTS) -> np.ndarray:
     return np.arange(n) if n <= limit else np.linspace(0, n - 1, limit).round().astype(int)
 

@@ -23,6 +23,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from playground.session.figure_data import class_indices as shared_class_indices
+
 from ..theme import Theme, current_theme
 from .base import KEEP, HistoryPlot
 from .colors import auto_range, blend_classes, class_colors, diverging_rgba
@@ -79,26 +81,9 @@ def grid_rgba(values: np.ndarray, value_range: tuple[float, float] | None = None
 
 
 def class_indices(y: np.ndarray | None) -> np.ndarray | None:
-    """Class index per point if ``y`` holds class labels, else ``None`` (regression).
-
-    One-hot rows → argmax; labels −1/+1 → 0/1; small non-negative integers as they are.
-    """
-    if y is None:
-        return None
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] > 1:
-        return np.argmax(y, axis=1)
-    y = y.reshape(len(y))
-    if y.size == 0:
-        return np.zeros(0, dtype=int)
-    if not np.all(np.isfinite(y)) or not np.allclose(y, np.round(y)):
-        return None
-    labels = np.round(y).astype(int)
-    if set(np.unique(labels)) <= {-1, 1}:
-        return (labels + 1) // 2
-    if labels.min() >= 0 and labels.max() < MAX_CLASSES:
-        return labels
-    return None
+    """Class index per point (the rule of :func:`playground.session.figure_data.class_indices`), for
+    at most :data:`MAX_CLASSES` classes (the live plots' colours)."""
+    return shared_class_indices(y, limit=MAX_CLASSES)
 
 
 class DecisionBoundaryPlot(HistoryPlot):
