@@ -19,13 +19,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from playground.model.errors import ProjectError
 from playground.model.project import HIDEABLE_CONTROLS, Project, check_hidden, check_locks
 
 from .note_banner import NoteBanner
-from .settings_panel import LABELS, LOCKED_TIP
+from .edits import LABELS
 
 if TYPE_CHECKING:
     from .teaching.classroom_dialog import ClassroomDialog
@@ -36,7 +36,6 @@ NOT_SECURITY = ("This is not a security feature: anyone can lift it with Teach â
 SECTION_NAMES = {"optimizer": "the optimizer settings", "schedule": "the learning-rate schedule",
                  "hooks": "regularization and clipping", "early_stopping": "early stopping",
                  "graph": "the network", "dataset": "the dataset"}
-EXTRA_LABELS = {"hooks.frozen": "Frozen layers"}
 SPOKEN = {"optimizer.name": "the optimizer", "optimizer.lr": "the learning rate Î·", "schedule.name": "the schedule",
           "batch_size": "the batch size", "epochs": "the number of epochs", "seed": "the seed",
           "backend": "the backend", "validation_split": "the validation split"}
@@ -49,7 +48,7 @@ TOOL_WINDOWS = {"templates": "templates", "step_through": "step_through", "gradi
 
 
 def setting_label(path: str) -> str:
-    return LABELS.get(path) or EXTRA_LABELS.get(path) or path
+    return LABELS.get(path) or path
 
 
 def spoken(target: str) -> str:
@@ -176,15 +175,7 @@ class ClassroomMode:
     def apply(self) -> None:
         """Make the window match the open project's locks (call after opening or locking a project)."""
         w, project = self.window, self.window.project
-        rule = project.may_change if project.student_editable is not None else None
-        w.settings_panel.set_locks(rule, hide_locked=project.hides("locked_settings"))
-        w.update_canvas_lock()
-        _lock_widget(w.palette_panel, project.may_change("graph"), CANVAS_REASON)
-        painter = getattr(getattr(getattr(w, "slide_exports", None), "painted", None), "painter", None)
-        for widget in (w.dataset_panel.combo, w.dataset_panel.form_host, painter):
-            if widget is not None:
-                _lock_widget(widget, project.may_change("dataset"))
-        _lock_widget(w.training.lr_spin, project.may_change("optimizer.lr"))
+        w.update_canvas_lock()  # the panels grey out what is locked themselves (the document's locks_changed)
         self.release()
         self._hide(project)
         self.unlock_action.setEnabled(project.classroom)
@@ -225,11 +216,3 @@ class ClassroomMode:
         for action in self._hidden_actions:
             action.setVisible(True)
         self._hidden_docks, self._hidden_actions = [], []
-
-
-def _lock_widget(widget: QWidget, allowed: bool, reason: str = LOCKED_TIP) -> None:
-    """Enable ``widget`` or grey it out with ``reason`` as tooltip (its own tooltip comes back later)."""
-    if widget.property("free_tip") is None:
-        widget.setProperty("free_tip", widget.toolTip())
-    widget.setEnabled(allowed)
-    widget.setToolTip(widget.property("free_tip") if allowed else reason)

@@ -29,6 +29,7 @@ from playground.model.params import ParamSpec
 from playground.model.settings import DatasetRef
 
 from .editors import Editor, make_editor
+from .edits import lock_widget
 from .scrolling import fill_with_scroll
 from .plots.colors import class_colors, diverging_rgba
 from .plots.images import as_images, mosaic, to_rgba
@@ -270,13 +271,28 @@ class DatasetPanel(QWidget):
         scroll = fill_with_scroll(self, content)  # a short dock scrolls instead of squeezing the preview
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
+        self._extra_editors: list[QWidget] = []  # e.g. the point painter
         document.replaced.connect(self.refresh)
+        document.replaced.connect(self.apply_locks)
+        document.locks_changed.connect(self.apply_locks)
         document.dataset_changed.connect(self._on_dataset_changed)
 
     # -- binding -------------------------------------------------------------
     @property
     def project(self):
         return self.document.project
+
+    def add_editor(self, widget: QWidget) -> None:
+        """Another way to change the data (the point painter), under the options; locked with them."""
+        self.column.insertWidget(self.column.indexOf(self.form_host) + 1, widget)
+        self._extra_editors.append(widget)
+        self.apply_locks()
+
+    def apply_locks(self, *_args) -> None:
+        """A classroom project may keep students from changing the data: its choosers are greyed out."""
+        allowed = self.project.may_change("dataset")
+        for widget in (self.combo, self.form_host, *self._extra_editors):
+            lock_widget(widget, allowed)
 
     def _on_dataset_changed(self, ref) -> None:
         """Undo, redo or an edit here: the form is rebuilt only when it shows something else."""

@@ -49,6 +49,14 @@ def label_of(path: str) -> str:
     return LABELS.get(path, path)
 
 
+def lock_widget(widget, allowed: bool, reason: str = LOCKED_TIP) -> None:
+    """Enable ``widget`` or grey it out with ``reason`` as tooltip (its own tooltip comes back later)."""
+    if widget.property("free_tip") is None:
+        widget.setProperty("free_tip", widget.toolTip())
+    widget.setEnabled(allowed)
+    widget.setToolTip(widget.property("free_tip") if allowed else reason)
+
+
 class SetSetting(QUndoCommand):
     """Change one training setting; consecutive changes of the same setting merge into one step."""
 

@@ -40,7 +40,7 @@ from .canvas.weight_editor import WeightEditing
 from .classroom import ClassroomMode
 from .code_export import CodeExports
 from .dataset_panel import DatasetPanel, canvas_shapes
-from .edits import Edits
+from .edits import Edits, lock_widget
 from .figures.presentation import PresentationMode
 from .first_steps import install_first_steps
 from .inspector import InspectorWidget
@@ -393,6 +393,7 @@ class MainWindow(QMainWindow):
             self.canvas.set_locked(False)
         reason = classroom or (TRAINING_LOCK if self.run.running else "")
         self.inspector.set_locked(bool(reason), reason)
+        lock_widget(self.palette_panel, not classroom, classroom)  # nothing to add while the network is locked
 
     def _on_run_message(self, text: str, error: bool) -> None:
         if error and text:

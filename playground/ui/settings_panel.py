@@ -15,7 +15,7 @@ loss box here edits that node through the canvas's ``SetParam`` command.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
@@ -23,7 +23,7 @@ from playground.model.catalog import LOSSES, get_spec
 from playground.model.settings import OPTIMIZER_ARGS, TrainingSettings
 
 from .editors import Editor, make_editor, same_value
-from .edits import LABELS, LOCKED_TIP
+from .edits import LABELS, LOCKED_TIP, lock_widget
 from .scrolling import fill_with_scroll
 
 SECTIONS = (
@@ -54,7 +54,6 @@ class SettingsPanel(QWidget):
         self._graph = None
         self.editors: dict[str, Editor] = {}
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
-        self.may_change: Callable[[str], bool] | None = None  # classroom locks (None: all open)
         self.hide_locked = False  # classroom: hide locked settings instead of greying them out
 
         content = QWidget()
@@ -67,6 +66,7 @@ class SettingsPanel(QWidget):
         fill_with_scroll(self, content)
         document.replaced.connect(self._on_replaced)
         document.setting_changed.connect(self.refresh)
+        document.locks_changed.connect(self.apply_locks)
         self._on_replaced()
 
     def _loss_box(self) -> QGroupBox:
@@ -107,7 +107,7 @@ class SettingsPanel(QWidget):
             self._graph.changed.disconnect(self.refresh_loss)
         self._graph = self.document.graph
         self._graph.changed.connect(self.refresh_loss)  # the loss lives on the Output node
-        self.refresh()
+        self.apply_locks()
 
     def refresh(self, *_args) -> None:
         """Show the document's values (after any change, undo or redo, or another project)."""
@@ -152,28 +152,24 @@ class SettingsPanel(QWidget):
             box.setVisible(any(rows_shown))
 
     # -- classroom locks ----------------------------------------------------------------
-    def set_locks(self, may_change: Callable[[str], bool] | None, hide_locked: bool = False) -> None:
-        """Grey out (or hide) the settings ``may_change(path)`` refuses, with the reason as tooltip."""
-        self.may_change, self.hide_locked = may_change, hide_locked
+    def apply_locks(self, *_args) -> None:
+        """Grey out (or, if the lecturer chose so, hide) the settings the classroom locks keep
+        students from changing, with the reason as tooltip; then show the values."""
+        self.hide_locked = self.project.hides("locked_settings")
         for path, (label, widget) in self.rows.items():
-            if widget.property("free_tip") is None:
-                widget.setProperty("free_tip", widget.toolTip())
-                label.setProperty("free_tip", label.toolTip())
             locked = self.is_locked(path)
-            widget.setEnabled(not locked)
-            for w in (label, widget):
-                w.setToolTip(LOCKED_TIP if locked else w.property("free_tip"))
+            lock_widget(widget, not locked)
+            lock_widget(label, True, LOCKED_TIP)  # the label stays readable …
+            label.setToolTip(LOCKED_TIP if locked else label.property("free_tip"))  # … and says why
         loss = self.loss_editor.widget
-        if loss.property("free_tip") is None:
-            loss.setProperty("free_tip", loss.toolTip())
+        lock_widget(loss, True)
         loss.setToolTip(LOCKED_TIP if self.is_locked("graph") else loss.property("free_tip"))
-        loss.parentWidget().setVisible(not (hide_locked and self.is_locked("graph")))
-        self.refresh_loss()
-        self._update_visibility()
+        loss.parentWidget().setVisible(not (self.hide_locked and self.is_locked("graph")))
+        self.refresh()
 
     def is_locked(self, path: str) -> bool:
         """Whether classroom locks keep students from changing ``path`` (``"optimizer.lr"``, ``"graph"``)."""
-        return self.may_change is not None and not self.may_change(path)
+        return not self.project.may_change(path)
 
     # -- edits ------------------------------------------------------------------
     def commit(self, path: str, value: Any) -> bool:

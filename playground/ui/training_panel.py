@@ -16,6 +16,7 @@ from playground.session.run_state import FINISHED, PAUSED, PREPARING, SPEEDS, TR
 
 from . import theme
 from .editors import make_editor, same_value
+from .edits import lock_widget
 
 LR_PATH = "optimizer.lr"
 
@@ -31,6 +32,7 @@ class TrainingPanel(QWidget):
         run.speed_changed.connect(self._render_speed)
         document.setting_changed.connect(self._on_setting_changed)
         document.replaced.connect(self._render_all)
+        document.locks_changed.connect(self._render_all)
         self._render_all()
 
     # -- widgets -----------------------------------------------------------------
@@ -167,6 +169,7 @@ class TrainingPanel(QWidget):
         self.scheduled_label.setVisible(shown)
 
     def _show_lr(self) -> None:
+        lock_widget(self.lr_spin, self.document.project.may_change(LR_PATH))  # a classroom lock
         value = self.document.setting(LR_PATH)
         if not same_value(self.lr_editor.value(), value):
             self.lr_editor.set_value(value)

@@ -38,7 +38,7 @@ class PaintedData:
         self.painter = PointPainter()
         self.painter.setMinimumHeight(260)
         self.painter.hide()
-        panel.column.insertWidget(panel.column.indexOf(panel.form_host) + 1, self.painter)
+        panel.add_editor(self.painter)
         self._debounce = QTimer(panel, singleShot=True, interval=delay_ms)
         self._debounce.timeout.connect(self._store)
         self.painter.changed.connect(lambda _n: self._debounce.start())
