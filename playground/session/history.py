@@ -23,7 +23,8 @@ class MetricHistory:
 
     Names: ``train_loss``, ``val_loss``, ``train_<metric>``, ``val_<metric>``,
     ``term_<penalty>``, ``grad_norm/<node>``, ``lr``, ``epoch`` (epochs finished at each report,
-    so a reopened run knows where it stood).
+    so a reopened run knows where it stood), ``went_on`` (the iterations where Play went on from
+    trained weights: a replay reproduces the run up to the first).
     """
 
     def __init__(self):
@@ -42,6 +43,11 @@ class MetricHistory:
             self._add(f"grad_norm/{node}", x, value)
         self._carry_heavy_fields(report)
         self.latest = report
+        self.version += 1
+
+    def mark(self, name: str, iteration: float, value: float) -> None:
+        """A point of an event series (``went_on``: where a run went on from trained weights)."""
+        self._add(name, float(iteration), value)
         self.version += 1
 
     def show(self, report: Report) -> None:

@@ -137,6 +137,11 @@ def replay(project: Project, backend: Any = None, *,
     """
     check_replayable(project)
     recorded = {name: [list(map(float, p)) for p in points] for name, points in project.history.items()}
+    went_on = first_went_on(recorded)
+    if went_on is not None:  # a later Play went on from trained weights: replay the run up to there
+        recorded = {name: [p for p in points if p[0] <= went_on] for name, points in recorded.items()
+                    if name != WENT_ON}
+        recorded = {name: points for name, points in recorded.items() if points}
     marks = summary_points(recorded)
     last = max(marks)
     run = _build_long_enough(project, backend, last)
@@ -146,12 +151,24 @@ def replay(project: Project, backend: Any = None, *,
     if project.initial_weights is None:
         result.notes.append("The project holds no initial weights: the replay started from the "
                             "weights the seed gives.")
+    if went_on is not None:
+        result.notes.append(f"The run went on from its trained weights at iteration {int(went_on):,} (Play after "
+                            "it had finished): the replay reproduces it up to there.")
     if stopped:
         return result
     result.difference = first_difference(recorded, history.to_dict())
-    if result.difference is None:
+    if result.difference is None and went_on is None:  # the final state is of the run that went on
         _compare_final_state(project, run, result)
     return result
+
+
+WENT_ON = "went_on"
+
+
+def first_went_on(history: Mapping[str, list]) -> float | None:
+    """The first iteration where the recording went on from trained weights, or None."""
+    points = history.get(WENT_ON) or []
+    return min(float(x) for x, _ in points) if points else None
 
 
 def _build_long_enough(project: Project, backend: Any, last: int) -> Run:

@@ -139,8 +139,11 @@ class RunModel:
             self.state = state
             self.state_changed.emit(state)
 
-    def begin(self, target_epochs: int, iterations_total: int) -> None:
-        """A run starts (or goes on) towards ``target_epochs``; history and counters continue."""
+    def begin(self, target_epochs: int, iterations_total: int, going_on: bool = False) -> None:
+        """A run starts (or, ``going_on`` from trained weights, goes on) towards ``target_epochs``;
+        history and counters continue."""
+        if going_on:
+            self.history.mark("went_on", self.counters.iteration, self.counters.epoch)
         self.counters.target_epochs = int(target_epochs)
         self.counters.iterations_total = int(iterations_total)
         self.set_message("")

@@ -265,7 +265,7 @@ class TrainingController(QObject):
             return
         self._process, self._relay = process, self._new_relay()
         self._reader = _Reader(process, self._relay)
-        self.run.begin(trainer.epochs, trainer.iterations_total)
+        self.run.begin(trainer.epochs, trainer.iterations_total, going_on=going_on)
         if paused:
             self.run.set_state(PAUSED)
             process.send("step")

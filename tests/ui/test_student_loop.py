@@ -334,3 +334,19 @@ def test_nan_weights_in_a_file_are_refused_with_the_cause_before_training(win, q
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10000)
     assert "dense_1.W" in window.banner.label.text() and "NaN" in window.banner.label.text()
     assert "learning rate" not in window.banner.label.text() and window.run.state == "finished"
+
+
+def test_a_run_that_went_on_replays_identically_up_to_where_it_went_on(win, qtbot):
+    from playground.session.replay import replay
+
+    window = win
+    load_xor(window, epochs=2)
+    window.run.set_speed(None)
+    train_to_end(window, qtbot)
+    first_end = window.run.counters.iteration
+    train_to_end(window, qtbot)  # Play after Finished: goes on
+    assert window.project.history["went_on"] == [[float(first_end), 2.0]]
+    result = replay(window.project, backend="numpy")
+    assert result.identical, result.message()
+    assert any(f"iteration {first_end:,}" in note for note in result.notes)
+    assert result.replayed.latest.iteration == first_end
