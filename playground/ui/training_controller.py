@@ -319,11 +319,13 @@ class TrainingController(QObject):
         self.document.set_results(outcome.weights, outcome.optimizer_state, history=self.run.history.to_dict())
 
     def _end_process(self) -> None:
-        process, relay = self._process, self._relay
+        process, relay, reader = self._process, self._relay, self._reader
         self._process = self._reader = self._relay = None  # whatever the old child still sends is stale
         if process is not None:
             process.close()
-        if relay is not None:
+        if reader is not None:
+            reader.thread.join(2.0)  # it ends with the child's pipe; only then may its relay go
+        if relay is not None and (reader is None or not reader.thread.is_alive()):
             relay.deleteLater()
         if self.run.busy:
             self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)

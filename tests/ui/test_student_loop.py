@@ -266,14 +266,20 @@ def test_quitting_after_training_prints_nothing(tmp_path):
             window = MainWindow(settings=settings, recovery_dir={str(tmp_path / 'rec')!r})
             window.show()
             window.open_file("resources/examples/xor.nnpg")
-            window.controller.step()
+            window.edits.set_setting("epochs", 100000)
+            window.controller.play()
+            def switch():  # another project while the first one trains: its child's messages must not land
+                window.forget_changes()
+                window.open_file("resources/examples/spirals.nnpg")
+                window.controller.step()
             def later():
                 window.inspector.show_node("dense_1")
                 window.edits.set_frozen("dense_1", True)
                 window.forget_changes()
                 window.close()
                 app.quit()
-            QTimer.singleShot(3000, later)
+            QTimer.singleShot(2500, switch)
+            QTimer.singleShot(5000, later)
             app.exec()
 
         if __name__ == "__main__":
