@@ -126,7 +126,10 @@ def read_regular(path: "str | os.PathLike", limit: int, error: Fail, name: str, 
     """The bytes of an ordinary file of at most ``limit`` bytes (checked before and while reading)."""
     with open_regular(path, limit, error, name, what) as f:
         try:
-            data = f.read(limit + 1)
+            # the size the file has, plus one byte to notice growth: read(limit + 1) would reserve the
+            # whole limit (2 GiB for a project) up front, which fails where memory is not overcommitted
+            size = os.fstat(f.fileno()).st_size
+            data = f.read(min(limit, size) + 1)
         except OSError as exc:
             raise error(f"{name} cannot be read ({_os_reason(exc)})") from None
     if len(data) > limit:  # it grew while we read it

@@ -206,4 +206,5 @@ class Document:
             return
         if initial_weights_key(self.project) != self._initial_key:
             self.project.initial_weights = None
+            self.results_generation += 1  # an edit of those weights is gone: its undo has nothing to undo
             self.results_changed.emit()

@@ -83,7 +83,7 @@ class JobHandle:
 def serve(function: Callable[..., Any], args: tuple, commands, replies) -> None:
     """The child's main function: run the job and send its result, or what went wrong."""
     try:
-        _limit_blas_threads()
+        limit_blas_threads()
         result = function(JobHandle(commands, replies), *args)
         replies.send(("done", result))
     except (EOFError, BrokenPipeError):
@@ -98,7 +98,7 @@ def serve(function: Callable[..., Any], args: tuple, commands, replies) -> None:
         replies.close()
 
 
-def _limit_blas_threads() -> None:
+def limit_blas_threads() -> None:
     """One BLAS thread, as in the window and in Play's child (small matrices, same numbers)."""
     from threadpoolctl import threadpool_limits
 

@@ -79,7 +79,9 @@ def readable_error(exc: BaseException) -> str:
 def serve(job: Job, commands, replies) -> None:
     """The child's main function: build the run, train it, obey commands, report."""
     try:
-        _limit_blas_threads()
+        from .jobs import limit_blas_threads
+
+        limit_blas_threads()
         trainer = _build_trainer(job)
         _train(trainer, job.paused, commands, replies, Pace(job.epochs_per_s))
         replies.send(("done", _outcome(trainer)))
@@ -90,13 +92,6 @@ def serve(job: Job, commands, replies) -> None:
         replies.send(("failed", readable_error(exc)))
     finally:
         replies.close()
-
-
-def _limit_blas_threads() -> None:
-    """One BLAS thread, as in the window (small matrices; see ``playground.__main__``)."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1, user_api="blas")
 
 
 def _build_trainer(job: Job):

@@ -137,10 +137,10 @@ def replay(project: Project, backend: Any = None, *,
     """
     check_replayable(project)
     recorded = {name: [list(map(float, p)) for p in points] for name, points in project.history.items()}
-    went_on = first_went_on(recorded)
+    recorded = {name: points for name, points in recorded.items() if name not in EVENT_SERIES}
+    went_on = first_went_on(project.history)
     if went_on is not None:  # a later Play went on from trained weights: replay the run up to there
-        recorded = {name: [p for p in points if p[0] <= went_on] for name, points in recorded.items()
-                    if name != WENT_ON}
+        recorded = {name: [p for p in points if p[0] <= went_on] for name, points in recorded.items()}
         recorded = {name: points for name, points in recorded.items() if points}
     marks = summary_points(recorded)
     last = max(marks)
@@ -163,6 +163,7 @@ def replay(project: Project, backend: Any = None, *,
 
 
 WENT_ON = "went_on"
+EVENT_SERIES = (WENT_ON, "target_epochs")  # where runs went on and what they aimed at: not replayed
 
 
 def first_went_on(history: Mapping[str, list]) -> float | None:

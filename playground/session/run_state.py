@@ -64,6 +64,17 @@ class RunData:
     class_names: list[str] = field(default_factory=list)
 
 
+def run_data_of(task: str | None, plane: bool, x_train, y_train, x_val=None, y_val=None,
+                class_names=()) -> RunData:
+    """What the plots draw of some data: for 2-D points the points (first two columns), and the
+    task, whether they are images, and the class names."""
+    return RunData(task=task, plane=plane, images=np.ndim(x_train) == 4,
+                   x_train=x_train[:, :2] if plane else None, y_train=y_train if plane else None,
+                   x_test=x_val[:, :2] if plane and x_val is not None else None,
+                   y_test=y_val if plane and x_val is not None else None,
+                   class_names=[str(n) for n in (class_names or ())])
+
+
 @dataclass
 class Counters:
     epoch: int = 0  # epochs finished
@@ -82,7 +93,8 @@ def counters_from_history(history: MetricHistory) -> Counters:
         counters.epoch = int(epochs[-1])
     if len(iterations):
         counters.iteration = int(iterations[-1])
-    counters.target_epochs = counters.epoch
+    _, targets = history.series("target_epochs")
+    counters.target_epochs = int(targets[-1]) if len(targets) else counters.epoch  # a run stopped early
     counters.iterations_total = counters.iteration
     return counters
 
@@ -144,6 +156,7 @@ class RunModel:
         history and counters continue."""
         if going_on:
             self.history.mark("went_on", self.counters.iteration, self.counters.epoch)
+        self.history.mark("target_epochs", self.counters.iteration, target_epochs)  # kept with the curves
         self.counters.target_epochs = int(target_epochs)
         self.counters.iterations_total = int(iterations_total)
         self.set_message("")

@@ -145,9 +145,12 @@ class SetWeight(QUndoCommand):
 
     def undo(self) -> None:
         if self.document.results_generation != self._generation:
-            self.setObsolete(True)  # a run or Reset replaced the weights: nothing of this edit is left
+            self.setObsolete(True)  # a run, Reset or a new network replaced the weights: nothing is left
             return
-        self.document.set_weight(self.name, self.index, self.old)
+        try:
+            self.document.set_weight(self.name, self.index, self.old)
+        except ModelError:
+            self.setObsolete(True)
 
 
 class Edits(QObject):

@@ -30,7 +30,7 @@ from playground.model.errors import ProjectFileError
 from playground.model.fileio import EXTENSION
 from playground.model.project import Project
 from playground.model.settings import DatasetRef
-from playground.session.run_state import RunData, RunModel
+from playground.session.run_state import RunData, RunModel, run_data_of
 
 from . import export, theme
 from .actions import Exporter, install_actions, refresh_icons
@@ -76,10 +76,8 @@ def dataset_run_data(dataset) -> RunData | None:
     """What the plots draw of a loaded dataset before any run: its points and class names."""
     if dataset is None:
         return None
-    plane = bool(dataset.is_plane)
-    return RunData(task=dataset.task, plane=plane, images=dataset.x.ndim == 4,
-                   x_train=dataset.x[:, :2] if plane else None, y_train=dataset.y if plane else None,
-                   class_names=[str(n) for n in (getattr(dataset, "class_names", None) or ())])
+    return run_data_of(dataset.task, bool(dataset.is_plane), dataset.x, dataset.y,
+                       class_names=getattr(dataset, "class_names", None))
 
 
 class MainWindow(QMainWindow):
@@ -323,11 +321,11 @@ class MainWindow(QMainWindow):
         return self._snapshot(), self.path
 
     def _snapshot(self) -> Project:
-        """An independent copy to save: the project with its run's curves as they are now; a frozen
-        layer deleted since it was frozen is left out; the kept runs (immutable) travel along."""
-        copy = snapshot_project(self.project)
+        """An independent copy to save: a frozen layer deleted since it was frozen is left out; the kept
+        runs (immutable) travel along. During a run it holds the weights and curves of the last pause
+        or end, which belong together."""
+        copy = snapshot_project(self.project)  # the curves stored with the weights, not the live ones
         copy.drop_stale_references()
-        copy.history = self.run.history.to_dict() if self.run.history.points else copy.history
         copy.kept_runs = list(self.project.kept_runs)
         return copy
 
@@ -375,6 +373,9 @@ class MainWindow(QMainWindow):
             self.status_info.show_params(self.project.graph, self.canvas.canvas_scene.infos)
 
     def _on_run_state(self, state: str) -> None:
+        if state == "training":
+            self.document.results_unsaved = True  # the weights are changing: closing asks
+            self.update_title()
         self.update_canvas_lock()
         for name, button in (("play", self.training_panel.play_button), ("pause", self.training_panel.pause_button),
                              ("step", self.training_panel.step_button), ("stop", self.training_panel.stop_button),

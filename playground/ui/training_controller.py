@@ -34,7 +34,8 @@ from playground.model.document import STRUCTURE_SIGNALS, Document
 from playground.session.not_finite import explain_not_finite
 from playground.session.remote import Job, Outcome, TrainingProcess
 from playground.session.report import Report
-from playground.session.run_state import FINISHED, PAUSED, PREPARING, TRAINING, UNTRAINED, RunData, RunModel
+from playground.session.run_state import (FINISHED, PAUSED, PREPARING, TRAINING, UNTRAINED, RunData, RunModel,
+                                         run_data_of)
 
 LIVE_SETTINGS = ("optimizer.lr",)  # settings a running child takes over at once
 
@@ -50,13 +51,9 @@ def _picklable(dataset):
 
 def run_data(run) -> RunData:
     """What the plots draw of a compiled run: its points (2-D data), task and class names."""
-    data, dataset = run.data, run.dataset
-    plane = data.grid_extent is not None
-    return RunData(task=data.task, plane=plane, images=data.x_train.ndim == 4,
-                   x_train=data.x_train[:, :2] if plane else None, y_train=data.y_train if plane else None,
-                   x_test=data.x_val[:, :2] if plane and data.x_val is not None else None,
-                   y_test=data.y_val if plane else None,
-                   class_names=[str(n) for n in (getattr(dataset, "class_names", None) or ())])
+    data = run.data
+    return run_data_of(data.task, data.grid_extent is not None, data.x_train, data.y_train, data.x_val,
+                       data.y_val, getattr(run.dataset, "class_names", None))
 
 
 def explain_build_error(exc: BaseException) -> str:
@@ -124,10 +121,13 @@ class TrainingController(QObject):
         self._builder.built.connect(self._on_built)
         self._request = 0  # builds that finish after a newer request are ignored
         self._note = ""  # what the student should know about how the run started (layers that start fresh)
+        self._storing = False  # the document's results change because of this controller
         self._graph = None
         document.replaced.connect(self._on_replaced)
         document.setting_changed.connect(self._on_setting_changed)
         document.dataset_changed.connect(self._on_network_or_data_changed)
+        document.frozen_changed.connect(self._on_network_or_data_changed)
+        document.results_changed.connect(self._on_results_changed)
         run.speed_changed.connect(self._on_speed_changed)
         self._watch_graph()
 
@@ -179,10 +179,6 @@ class TrainingController(QObject):
         """Stop the child and forget it (closing the window)."""
         self._request += 1
         self._end_process()
-
-    @property
-    def process_alive(self) -> bool:
-        return self._process is not None
 
     # -- building a run off the GUI thread ---------------------------------------------------
     def _build(self, purpose: str) -> None:
@@ -255,7 +251,8 @@ class TrainingController(QObject):
         job = Job(project_to_bytes(project), run.backend.name, _picklable(run.dataset), start, paused,
                   optimizer_state=project.optimizer_state if going_on else None,
                   start_epoch=trainer.epoch, start_iteration=trainer.iteration, target_epochs=trainer.epochs,
-                  epochs_per_s=self.run.speed)
+                  epochs_per_s=self.run.speed,
+                  learning_rate=self.document.settings.optimizer.lr)  # changed while it was preparing
         try:
             process = TrainingProcess(job)
         except Exception as exc:  # noqa: BLE001 - e.g. no process could be started: say so, stay usable
@@ -312,11 +309,18 @@ class TrainingController(QObject):
             return
         self._take_reports(relay)
         self._end_process()
-        self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+        if self.document.project.trained:
+            self.run.set_state(FINISHED)
+        else:
+            self.run.clear()  # a first run that failed leaves no weights: its curves go too
         self.run.set_message(text, error=True)
 
     def _store(self, outcome: Outcome) -> None:
-        self.document.set_results(outcome.weights, outcome.optimizer_state, history=self.run.history.to_dict())
+        self._storing = True
+        try:
+            self.document.set_results(outcome.weights, outcome.optimizer_state, history=self.run.history.to_dict())
+        finally:
+            self._storing = False
 
     def _end_process(self) -> None:
         process, relay, reader = self._process, self._relay, self._reader
@@ -351,13 +355,22 @@ class TrainingController(QObject):
         for name in STRUCTURE_SIGNALS:
             getattr(self._graph, name).connect(self._on_network_or_data_changed)
 
+    def _abandon_paused(self, what: str) -> None:
+        """A paused run cannot take this change: it ends here (the document holds the weights it had
+        when it paused, with the change), and Play goes on from them with the change."""
+        self._end_process()
+        self.status.emit(f"The paused run ended because {what} changed; Play goes on from the current "
+                         "weights with the change.")
+
+    def _on_results_changed(self) -> None:
+        if self.run.state == PAUSED and not self._storing:
+            self._abandon_paused("a weight")  # edited by hand: the child would overwrite the edit
+
     def _on_network_or_data_changed(self, *_args) -> None:
-        """A paused run whose network or data changed cannot go on: it ends (its weights are stored),
-        and Play goes on from them."""
+        """A paused run whose network, data or frozen layers changed cannot go on: it ends, and Play
+        goes on from the current weights."""
         if self.run.state == PAUSED and self._process is not None:
-            self._process.send("stop")
-            self.status.emit("The paused run ended because the network or the data changed; "
-                             "Play goes on from the current weights.")
+            self._abandon_paused("the network or the data")
         elif not self.run.busy and self.document.project.trained:
             self.status.emit("The trained weights stay: Play goes on from them, and layers whose shape "
                              "no longer fits start with new weights.")
@@ -369,8 +382,11 @@ class TrainingController(QObject):
     def _on_setting_changed(self, path: str, value) -> None:
         if not self.run.busy:
             return
-        if path in LIVE_SETTINGS and self._process is not None:
-            self._process.send("lr", float(value))
+        if path in LIVE_SETTINGS:
+            if self._process is not None:  # while preparing, the job takes the setting as it is then
+                self._process.send("lr", float(value))
             self.status.emit(f"Learning rate set to {value:g} (live)")
-        elif path not in LIVE_SETTINGS:
-            self.status.emit("This setting takes effect at the next Play.")
+        elif self.run.state == PAUSED and self._process is not None:
+            self._abandon_paused("a training setting")
+        else:
+            self.status.emit("This setting takes effect at the next Play (this run keeps the old value).")

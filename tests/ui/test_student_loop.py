@@ -246,7 +246,7 @@ def test_after_pause_the_network_may_change_and_play_goes_on(win, qtbot):
     iteration = window.run.counters.iteration
     window.controller.step()
     qtbot.waitUntil(lambda: window.run.counters.iteration == iteration + 1, timeout=20000)
-    assert window.project.weights["dense_1.W"].shape == (2, 4)
+    qtbot.waitUntil(lambda: window.project.weights["dense_1.W"].shape == (2, 4), timeout=5000)  # sent on pause
     window.controller.stop()
     qtbot.waitUntil(lambda: window.run.state == "finished", timeout=10000)
 
@@ -356,3 +356,70 @@ def test_a_run_that_went_on_replays_identically_up_to_where_it_went_on(win, qtbo
     assert result.identical, result.message()
     assert any(f"iteration {first_end:,}" in note for note in result.notes)
     assert result.replayed.latest.iteration == first_end
+
+
+def test_changes_while_paused_are_kept_when_play_goes_on(win, qtbot):
+    """A weight edited, a layer frozen or a setting changed while paused: the paused run ends and
+    Play goes on from the document, change included (the old child would have overwritten it)."""
+    window = win
+    load_xor(window, epochs=100000)
+    window.controller.step()
+    qtbot.waitUntil(lambda: window.run.state == "paused" and window.project.trained, timeout=20000)
+    assert window.edits.set_weight("dense_1.W", (0, 0), 100.0)
+    assert window.run.state == "finished"  # the paused run ended
+    assert window.edits.set_frozen("dense_1", True)
+    window.controller.step()
+    qtbot.waitUntil(lambda: window.run.state == "paused" and window.run.counters.iteration == 2, timeout=20000)
+    qtbot.waitUntil(lambda: window.project.weights["dense_1.W"][0, 0] == 100.0
+                    and window.run.counters.iteration == 2, timeout=5000)
+    assert window.project.weights["dense_1.W"][0, 0] == 100.0  # kept, and frozen: not trained away
+    window.edits.set_setting("epochs", 3)  # a setting that is no live one: the paused run ends too
+    assert window.run.state == "finished"
+
+
+def test_a_learning_rate_set_while_preparing_is_the_one_the_run_uses(win, qtbot):
+    window = win
+    load_xor(window, epochs=100000)
+    window.controller.play()
+    assert window.run.state == "preparing"
+    window.edits.set_setting("optimizer.lr", 0.4)
+    qtbot.waitUntil(lambda: window.run.counters.learning_rate is not None, timeout=20000)
+    assert window.run.counters.learning_rate == pytest.approx(0.4)
+    window.controller.stop()
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=10000)
+
+
+def test_a_save_during_a_run_keeps_weights_and_curves_together_and_a_stop_survives_reopening(
+        win, make_window, qtbot, tmp_path):  # noqa: F811
+    window = win
+    load_xor(window, epochs=40)
+    window.run.set_speed(10)
+    train_to_end(window, qtbot)
+    assert window.save_to(str(tmp_path / "a.nnpg")) and not window.isWindowModified()
+    window.controller.play()  # goes on: the window is unsaved while it trains
+    qtbot.waitUntil(lambda: window.run.state == "training" and window.run.counters.epoch > 41, timeout=20000)
+    assert window.isWindowModified()
+    assert window.save_to(str(tmp_path / "b.nnpg"))  # mid-run: the weights and curves of the last end
+    window.controller.stop()
+    qtbot.waitUntil(lambda: window.run.state == "finished", timeout=10000)
+    from playground.model.fileio import load_project
+
+    saved = load_project(tmp_path / "b.nnpg")
+    assert saved.trained and saved.history["epoch"][-1][1] == 40  # the curves end where the weights are
+    assert window.save_to(str(tmp_path / "c.nnpg"))
+    other = make_window()
+    assert other.open_file(str(tmp_path / "c.nnpg"))
+    assert other.run.state_text() == "Stopped" and other.run.counters.target_epochs == 80
+
+
+def test_undoing_a_weight_edit_after_the_seed_changed_does_not_fail(win, qtbot):
+    window = win
+    load_xor(window, epochs=2)
+    from playground.ui.canvas.weight_editor import network_weights
+
+    base = network_weights(window.project, window.canvas.canvas_scene.input_shapes).base
+    assert window.edits.set_weight("dense_1.W", (0, 0), 5.0, base=base)
+    assert window.edits.set_setting("seed", 3)  # the stored initial weights no longer fit: dropped
+    window.menu_actions["undo"].trigger()
+    window.menu_actions["undo"].trigger()  # nothing of the edit is left: no error
+    assert window.project.settings.seed == 0
