@@ -121,40 +121,43 @@ def context():
     return ctx
 
 
-class JobProcess:
-    """The parent's handle on one job running in a child process."""
+class ChildProcess:
+    """The parent's handle on one child started from the forkserver: a pipe of commands to it, a
+    pipe of replies from it, and a plain-words ``("failed", …)`` when it dies without a word.
+    :class:`JobProcess` (teaching jobs) and ``remote.TrainingProcess`` (Play) are its two kinds."""
 
-    def __init__(self, function: Callable[..., Any], *args, name: str = "playground-job"):
+    ended_text = "The background job ended unexpectedly"
+    stop_message: Any = "cancel"  # what asks the child to end
+    final_kinds = ("done", "failed")  # after these the child says nothing more
+
+    def __init__(self, target: Callable[..., Any], args: tuple, name: str):
         ctx = context()
         commands_in, self._commands = ctx.Pipe(duplex=False)
         self._replies, replies_out = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=serve, args=(function, args, commands_in, replies_out),
-                                   daemon=True, name=name)
+        self.process = ctx.Process(target=target, args=(*args, commands_in, replies_out), daemon=True, name=name)
         try:
-            self.process.start()  # pickles the function and its arguments (a TypeError if they cannot be)
+            self.process.start()  # pickles the target's arguments (a TypeError if they cannot be)
         finally:
             commands_in.close()  # the child's ends live in the child now
             replies_out.close()
 
-    def cancel(self) -> None:
-        """Ask the job to stop (it sees ``handle.cancelled``); its result still comes."""
+    def _send(self, message: Any) -> None:
         try:
-            self._commands.send("cancel")
+            self._commands.send(message)
         except (BrokenPipeError, EOFError, OSError):
             pass  # already gone
 
-    def receive(self) -> tuple[str, Any]:
-        """The child's next message (blocks): ``("progress", v)``, ``("done", result)`` or ``("failed", text)``."""
+    def receive(self) -> tuple:
+        """The child's next message (blocks)."""
         try:
             message = self._replies.recv()
         except (EOFError, OSError):
             self.process.join(1.0)
             code = self.process.exitcode
-            message = ("failed", "The background job ended unexpectedly"
-                                 + (f" (exit code {code})." if code is not None else "."))
+            message = ("failed", self.ended_text + (f" (exit code {code})." if code is not None else "."))
         except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be unpickled here
             message = ("failed", readable_error(exc))
-        if message[0] != "progress":
+        if message[0] in self.final_kinds:
             self._replies.close()  # the last word: nothing more will come
         return message
 
@@ -168,9 +171,24 @@ class JobProcess:
         return not self.process.is_alive()
 
     def close(self, timeout_s: float = 1.0) -> None:
-        """Cancel, give the child ``timeout_s`` to end on its own, then kill it."""
-        self.cancel()
+        """Ask the child to end, give it ``timeout_s`` to do so, then kill it."""
+        self._send(self.stop_message)
         if not self.join(timeout_s):
             self.process.kill()
             self.process.join(1.0)
         self._commands.close()  # the reply pipe is the reader's: it sees its end when the child exits
+
+
+class JobProcess(ChildProcess):
+    """The parent's handle on one job running in a child process."""
+
+    def __init__(self, function: Callable[..., Any], *args, name: str = "playground-job"):
+        super().__init__(serve, (function, args), name)
+
+    def cancel(self) -> None:
+        """Ask the job to stop (it sees ``handle.cancelled``); its result still comes."""
+        self._send("cancel")
+
+    def receive(self) -> tuple[str, Any]:
+        """``("progress", v)``, ``("done", result)`` or ``("failed", text)``."""
+        return super().receive()

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .jobs import ChildProcess
 from .report import Report  # noqa: F401  (what report messages carry)
 
 REPORT_EVERY_S = 0.05  # at full speed, a report at most this often (the window draws ~30 times a second)
@@ -207,54 +208,23 @@ def _outcome(trainer) -> Outcome:
 # -----------------------------------------------------------------------------
 # the parent
 # -----------------------------------------------------------------------------
-def _context():
-    """The one forkserver of every child job (:func:`playground.session.jobs.context`)."""
-    from .jobs import context
-
-    return context()
-
-
-class TrainingProcess:
+class TrainingProcess(ChildProcess):
     """The parent's handle on one child training run.
 
     >>> process = TrainingProcess(job)      # doctest: +SKIP
     >>> process.receive()                   # ("report", Report) … ("done", Outcome)
     """
 
+    ended_text = "The training process ended unexpectedly"
+    stop_message = ("stop",)
+
     def __init__(self, job: Job):
-        context = _context()
-        self._commands_out, commands_in = context.Pipe(duplex=False)[::-1]
-        replies_in, self._replies_out = context.Pipe(duplex=False)
-        self._replies = replies_in
-        self.process = context.Process(target=serve, args=(job, commands_in, self._replies_out),
-                                       daemon=True, name="playground-training")
-        self.process.start()
-        commands_in.close()  # the child's ends live in the child now
-        self._replies_out.close()
+        super().__init__(serve, (job,), "playground-training")
 
     def send(self, command: str, *args) -> None:
         """A command for the child; ignored once it has gone."""
-        try:
-            self._commands_out.send((command, *args))
-        except (BrokenPipeError, EOFError, OSError):
-            pass
-
-    def receive(self) -> tuple:
-        """The child's next message (blocks); ``("failed", …)`` if it died without a word."""
-        try:
-            return self._replies.recv()
-        except (EOFError, OSError):
-            self.process.join(1.0)
-            code = self.process.exitcode
-            return ("failed", "The training process ended unexpectedly"
-                              + (f" (exit code {code})." if code is not None else "."))
+        self._send((command, *args))
 
     def close(self, timeout_s: float = 5.0) -> None:
         """Ask the child to stop, wait for it, and make sure it is gone."""
-        self.send("stop")
-        self.process.join(timeout_s)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(1.0)
-        self._commands_out.close()  # the reply pipe is the reader's: it sees its end when the child exits
-
+        super().close(timeout_s)
