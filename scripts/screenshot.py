@@ -317,6 +317,7 @@ def shot_compare_runs(out: Path) -> Path:
         window.settings_panel.commit("epochs", 25)
         for lr in LEARNING_RATES:
             window.settings_panel.commit("optimizer.lr", lr)
+            window.controller.reset()  # each run from the same initial weights (Play would go on)
             train(window)
             window.teach.keep_run()
         view = show_tool(window.teach.compare_runs(), (1000, 600))

@@ -153,8 +153,12 @@ class PresetsMenu:
         self.applied = preset
         self._index_after = self.window.undo_stack.index()
         quality = QUALITY_WORDS.get(preset.quality, "")
+        # Play goes on from trained weights: a preset is an experiment from the start
+        start = (" <b>The network is trained: press Reset, then Play, to watch it from the start.</b>"
+                 if self.window.project.trained else "")
         self.note.show_note(f"<b>{html.escape(preset.title)}</b> <i>({quality})</i> — "
-                            f"{html.escape(preset.observe)} <span style='opacity:0.8'>Ctrl+Z takes it back.</span>")
+                            f"{html.escape(preset.observe)}{start} "
+                            "<span style='opacity:0.8'>Ctrl+Z takes it back.</span>")
         self.window.show_status(f"Preset “{preset.title}”: {preset.observe}")
 
     def _on_undo_index(self, index: int) -> None:

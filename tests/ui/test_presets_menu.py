@@ -129,3 +129,12 @@ def test_screenshot_of_a_preset_note(win, qtbot, tmp_path):
     win.canvas.zoom_fit()
     qtbot.wait(50)
     assert win.grab().save(str(out / "preset_note.png"))
+
+
+def test_a_preset_on_a_trained_network_says_to_reset_first(win, qtbot):
+    from tests.ui.test_main_window import train_to_end
+
+    load_xor(win, epochs=2)
+    train_to_end(win, qtbot)
+    assert win.presets.apply("constant_init")
+    assert "press Reset, then Play" in win.presets.note.label.text()  # Play would go on from trained weights
