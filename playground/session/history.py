@@ -6,6 +6,7 @@ The training thread appends; the GUI's redraw timer reads. Appending is cheap
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 
 import numpy as np
@@ -18,8 +19,25 @@ from .report import EpochPoint, Report
 HEAVY_FIELDS = ("decision_grid", "activations", "samples", "weight_histograms", "step_grad_norms")
 
 
+class Series:
+    """One curve: iterations and values in two arrays of doubles (16 bytes a point; a list of tuples
+    took about 112, and a long run keeps hundreds of thousands of points)."""
+
+    __slots__ = ("x", "y")
+
+    def __init__(self):
+        self.x, self.y = array("d"), array("d")
+
+    def append(self, x: float, y: float) -> None:
+        self.x.append(x)
+        self.y.append(y)
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+
 class MetricHistory:
-    """Series keyed by name, each a list of ``(iteration, value)`` points.
+    """Series keyed by name, each ``(iteration, value)`` points (a :class:`Series`).
 
     Names: ``train_loss``, ``val_loss``, ``train_<metric>``, ``val_<metric>``,
     ``term_<penalty>``, ``grad_norm/<node>``, ``lr``, ``epoch`` (epochs finished at each report,
@@ -28,7 +46,7 @@ class MetricHistory:
     """
 
     def __init__(self):
-        self.points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        self.points: dict[str, Series] = defaultdict(Series)
         self.latest: Report | None = None
         self.version = 0  # bumps on every append, so views redraw only when needed
 
@@ -80,15 +98,14 @@ class MetricHistory:
 
     def _add(self, name: str, x: float, value: float | None) -> None:
         if value is not None:
-            self.points[name].append((x, float(value)))
+            self.points[name].append(x, float(value))
 
     def series(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """``(iterations, values)`` of one series; empty arrays if there is none."""
         pts = self.points.get(name)
         if not pts:
             return np.empty(0), np.empty(0)
-        arr = np.asarray(pts)
-        return arr[:, 0], arr[:, 1]
+        return np.array(pts.x), np.array(pts.y)
 
     def names(self, prefix: str = "") -> list[str]:
         return sorted(n for n in self.points if n.startswith(prefix))
@@ -100,11 +117,13 @@ class MetricHistory:
 
     def to_dict(self) -> dict[str, list[list[float]]]:
         """Plain data for the project file."""
-        return {name: [list(p) for p in pts] for name, pts in self.points.items()}
+        return {name: [[x, y] for x, y in zip(pts.x, pts.y)] for name, pts in self.points.items()}
 
     @classmethod
     def from_dict(cls, data: dict) -> "MetricHistory":
         history = cls()
         for name, pts in data.items():
-            history.points[str(name)] = [(float(x), float(y)) for x, y in pts]
+            series = history.points[str(name)]
+            for x, y in pts:
+                series.append(float(x), float(y))
         return history
