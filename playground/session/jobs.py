@@ -29,6 +29,7 @@ becomes a ``"failed"`` message too.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +39,16 @@ from typing import Any
 # digits or a table imports it in its child (about 0.8 s).
 PRELOAD = ["playground.session.jobs", "playground.session.remote", "playground.session.compile",
            "playground.session.teaching.jobs"]
+
+
+def can_travel(obj: Any) -> bool:
+    """Whether ``obj`` can be sent to a child process (a module-level function or plain data can; a
+    closure or a generator holding a lambda cannot)."""
+    try:
+        pickle.dumps(obj)
+    except Exception:  # noqa: BLE001 - PicklingError, AttributeError, TypeError …
+        return False
+    return True
 
 
 def readable_error(exc: BaseException) -> str:

@@ -24,13 +24,13 @@ window that falls behind never works through a backlog.
 
 from __future__ import annotations
 
-import pickle
 import threading
 import traceback
 
 from PySide6.QtCore import QObject, Signal
 
 from playground.model.document import STRUCTURE_SIGNALS, Document
+from playground.session.jobs import can_travel
 from playground.session.not_finite import explain_not_finite
 from playground.session.remote import Job, Outcome, TrainingProcess
 from playground.session.report import Report
@@ -42,11 +42,7 @@ LIVE_SETTINGS = ("optimizer.lr",)  # settings a running child takes over at once
 
 def _picklable(dataset):
     """The loaded dataset if it can travel to the child, else ``None`` (the child loads it again)."""
-    try:
-        pickle.dumps(dataset)
-    except Exception:  # noqa: BLE001 - e.g. a generator holding a lambda
-        return None
-    return dataset
+    return dataset if can_travel(dataset) else None
 
 
 def run_data(run) -> RunData:
@@ -156,7 +152,7 @@ class TrainingController(QObject):
     def stop(self) -> None:
         if self.run.state == PREPARING:
             self._request += 1  # the build still running is ignored when it ends
-            self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+            self._settle()
         elif self._process is not None:
             self._process.send("stop")
 
@@ -217,7 +213,7 @@ class TrainingController(QObject):
             return  # stopped, reset or replaced while building
         if run is None:
             if purpose != "picture":
-                self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+                self._settle()
                 self.run.set_message(error, error=True)
             return
         fresh = self._start_weights(run)
@@ -227,7 +223,7 @@ class TrainingController(QObject):
             return
         refusal = explain_not_finite(None, run.net.state_dict())  # NaN or absurd weights: say so, do not train
         if refusal:
-            self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+            self._settle()
             self.run.set_message(f"Cannot start training: {refusal}", error=True)
             return
         self._start(run, fresh, paused=purpose == "step")
@@ -257,7 +253,7 @@ class TrainingController(QObject):
             process = TrainingProcess(job)
         except Exception as exc:  # noqa: BLE001 - e.g. no process could be started: say so, stay usable
             traceback.print_exc()
-            self.run.set_state(FINISHED if going_on else UNTRAINED)
+            self._settle()
             self.run.set_message(f"Could not start the training process: {exc}", error=True)
             return
         self._process, self._relay = process, self._new_relay()
@@ -304,6 +300,10 @@ class TrainingController(QObject):
         failure = "NaN" in outcome.message or "infinite" in outcome.message
         self.run.set_message(f"{outcome.message} {self._note}".strip(), error=failure)
 
+    def _settle(self) -> None:
+        """No run under way: finished if there are trained weights, else untrained."""
+        self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+
     def _on_failed(self, relay, text: str) -> None:
         if relay is not self._relay:
             return
@@ -332,15 +332,14 @@ class TrainingController(QObject):
         if relay is not None and (reader is None or not reader.thread.is_alive()):
             relay.deleteLater()
         if self.run.busy:
-            self.run.set_state(FINISHED if self.document.project.trained else UNTRAINED)
+            self._settle()
 
     # -- the document changed -------------------------------------------------------------------
     def _on_replaced(self, project) -> None:
         self.shutdown()
         self._watch_graph()
         self.run.restore(project.history, project.trained)
-        self.run.set_data(None)
-        self.show_current_weights()
+        self.run.set_data(None)  # the window pictures the weights once the project's data has loaded
 
     def show_current_weights(self) -> None:
         """Picture what the stored weights do (decision boundary, unit maps, edge colours)."""

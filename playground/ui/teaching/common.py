@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import pickle
 import threading
 import traceback
 from collections.abc import Callable
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.session.jobs import JobProcess, readable_error
+from playground.session.jobs import JobProcess, can_travel, readable_error
 from playground.session.teaching.text import num
 
 from ..theme import current_theme
@@ -288,15 +287,6 @@ class _FailedRun(_Run):
         pass
 
 
-def _travels(function: Callable[..., Any]) -> bool:
-    """Whether ``function`` can be sent to a child process (a module-level function can; a closure cannot)."""
-    try:
-        pickle.dumps(function)
-    except Exception:  # noqa: BLE001 - PicklingError, AttributeError, TypeError …
-        return False
-    return True
-
-
 class BackgroundTask(QObject):
     """Run ``function(handle, *args)`` in a child process; its progress and result arrive as signals.
 
@@ -339,7 +329,7 @@ class BackgroundTask(QObject):
         """Start ``function(handle, *args)`` (an unfinished earlier job is cancelled first)."""
         self.shutdown()
         try:
-            kind = _ProcessRun if _travels(function) else _ThreadRun
+            kind = _ProcessRun if can_travel(function) else _ThreadRun
             run = kind(self._relay, function, args)
         except Exception as exc:  # noqa: BLE001 - e.g. an argument that cannot be pickled
             traceback.print_exc()
